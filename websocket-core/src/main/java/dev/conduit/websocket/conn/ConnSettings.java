@@ -1,0 +1,116 @@
+package dev.conduit.websocket.conn;
+
+import dev.conduit.websocket.BufferPool;
+import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.json.JacksonJsonCodec;
+
+/**
+ * What a handshake hands to a new {@link WebSocketConn}: the side, what was negotiated, buffer
+ * sizes and collaborators. Built by the {@code Upgrader} and the {@code Dialer}.
+ */
+public final class ConnSettings {
+    /** gorilla's default read and write buffer size. */
+    public static final int DEFAULT_BUFFER_SIZE = 4096;
+
+    boolean server;
+    String subprotocol = "";
+    int readBufferSize = DEFAULT_BUFFER_SIZE;
+    int writeBufferSize = DEFAULT_BUFFER_SIZE;
+    BufferPool writeBufferPool;
+    JsonCodec jsonCodec;
+    byte[] bufferedInput = new byte[0];
+    ConnListener listener = ConnListener.NONE;
+    long readLimit;
+    Object compression;
+
+    private ConnSettings(boolean server) {
+        this.server = server;
+    }
+
+    /** @return settings for the server side (expects masked frames, sends unmasked ones) */
+    public static ConnSettings server() {
+        return new ConnSettings(true);
+    }
+
+    /** @return settings for the client side (sends masked frames, expects unmasked ones) */
+    public static ConnSettings client() {
+        return new ConnSettings(false);
+    }
+
+    /**
+     * @param subprotocol the negotiated subprotocol, {@code null} or empty for none
+     * @return this
+     */
+    public ConnSettings subprotocol(String subprotocol) {
+        this.subprotocol = subprotocol == null ? "" : subprotocol;
+        return this;
+    }
+
+    /**
+     * @param size read buffer size; 0 or less means the default 4096, below 125 is raised to 125
+     * @return this
+     */
+    public ConnSettings readBufferSize(int size) {
+        this.readBufferSize = size <= 0 ? DEFAULT_BUFFER_SIZE : Math.max(size, 125);
+        return this;
+    }
+
+    /**
+     * @param size write buffer size; 0 or less means the default 4096
+     * @return this
+     */
+    public ConnSettings writeBufferSize(int size) {
+        this.writeBufferSize = size <= 0 ? DEFAULT_BUFFER_SIZE : size;
+        return this;
+    }
+
+    /**
+     * @param pool where write buffers come from, or {@code null} for one buffer per connection
+     * @return this
+     */
+    public ConnSettings writeBufferPool(BufferPool pool) {
+        this.writeBufferPool = pool;
+        return this;
+    }
+
+    /**
+     * @param codec the JSON codec, or {@code null} for the default Jackson codec
+     * @return this
+     */
+    public ConnSettings jsonCodec(JsonCodec codec) {
+        this.jsonCodec = codec;
+        return this;
+    }
+
+    /**
+     * @param bytes bytes the handshake read past its end (the first frames), fed to the reader first
+     * @return this
+     */
+    public ConnSettings bufferedInput(byte[] bytes) {
+        this.bufferedInput = bytes == null ? new byte[0] : bytes.clone();
+        return this;
+    }
+
+    /**
+     * @param listener receives the connection's events, or {@code null} for none
+     * @return this
+     */
+    public ConnSettings listener(ConnListener listener) {
+        this.listener = listener == null ? ConnListener.NONE : listener;
+        return this;
+    }
+
+    /**
+     * @param limit the initial read limit in bytes, 0 or less for none
+     * @return this
+     */
+    public ConnSettings readLimit(long limit) {
+        this.readLimit = limit;
+        return this;
+    }
+
+    JsonCodec effectiveJsonCodec() {
+        return jsonCodec != null ? jsonCodec : JacksonJsonCodec.shared();
+    }
+}
