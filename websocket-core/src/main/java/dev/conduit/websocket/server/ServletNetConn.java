@@ -11,6 +11,7 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,10 +19,13 @@ import java.util.concurrent.TimeUnit;
  * happen on the thread running {@code HttpUpgradeHandler.init} (the only safe reader), writes on
  * any thread, serialised by the {@code Conn}'s write lock.
  * <p>
- * Deadlines and waking a blocked reader need container internals ({@link SocketLevers}); on
- * Tomcat they work fully. On other containers (Undertow) a deadline is checked when a read or
- * write starts but cannot end a call already blocked, and {@link #close()} closes the
- * {@code WebConnection}.
+ * Deadlines and waking a blocked reader need container internals ({@link SocketLevers}). On
+ * Tomcat a deadline becomes the socket's read or write timeout for each call. On Undertow a
+ * {@link DeadlineWatchdog} shuts down that half of the socket when a blocked call passes its
+ * deadline, so the call fails with {@link SocketTimeoutException} and that direction is finished
+ * (gorilla: a timed-out read leaves the connection's read side broken; writes still work after a
+ * read timeout). On an unknown container a deadline is only checked when a call starts, and
+ * {@link #close()} takes effect when the handler returns.
  * <p>
  * Container quirks handled here: Tomcat reports the peer's FIN as an {@link EOFException} (mapped
  * to -1, so the Conn reports close 1006); after a failed read Tomcat throws
@@ -44,6 +48,8 @@ final class ServletNetConn implements NetConn {
     private volatile Instant writeDeadline;
     private volatile boolean closed;
     private volatile boolean loggedNoDeadlines;
+    private volatile boolean readTimedOut;
+    private volatile boolean writeTimedOut;
 
     private ServletNetConn(WebConnection connection, ServletInputStream in, ServletOutputStream out,
                            SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress) {
@@ -64,48 +70,58 @@ final class ServletNetConn implements NetConn {
         } catch (IOException e) {
             throw new IllegalStateException("the upgraded connection has no streams", e);
         }
-        SocketLevers levers = TomcatSocketLevers.of(in);
-        if (levers == null) {
-            levers = SocketLevers.none(connection);
-        }
+        SocketLevers levers = SocketLevers.of(connection, in);
         return new ServletNetConn(connection, in, out, levers, local, remote);
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         ensureOpen();
+        if (readTimedOut) {
+            throw new SocketTimeoutException("read deadline passed");
+        }
+        ScheduledFuture<?> alarm = null;
+        long millis = millisLeft(readDeadline, "read");
         if (levers.supportsTimeouts()) {
-            levers.setReadTimeout(millisLeft(readDeadline, "read"));
-        } else {
-            checkNotPassed(readDeadline, "read");
+            levers.setReadTimeout(millis);
+        } else if (millis > 0 && levers.canShutdown()) {
+            alarm = DeadlineWatchdog.schedule(() -> {
+                readTimedOut = true;
+                levers.shutdownInput();
+            }, millis);
         }
+        int n;
         try {
-            int n = in.read(b, off, len);
-            if (closed) {
-                throw new SocketException("Socket closed");
-            }
-            return n;
+            n = in.read(b, off, len);
         } catch (EOFException e) {
-            if (closed) {
-                throw new SocketException("Socket closed");
-            }
-            return -1; // Tomcat: the peer's FIN
+            n = -1; // Tomcat reports the peer's FIN this way
         } catch (IllegalStateException e) {
-            throw new IOException(closed ? "Socket closed" : "the upgraded input stream failed earlier", e);
+            ensureOpen();
+            throw new IOException("the upgraded input stream failed earlier", e);
+        } catch (IOException e) {
+            ensureOpen();
+            if (readTimedOut) {
+                throw timeout("read", e);
+            }
+            throw e;
+        } finally {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
         }
+        ensureOpen();
+        if (n < 0 && readTimedOut) {
+            throw new SocketTimeoutException("read deadline passed");
+        }
+        return n;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
-            ensureOpen();
             int n = Math.min(len, WRITE_CHUNK);
-            beforeWrite();
-            try {
-                out.write(b, off, n);
-            } catch (IllegalStateException e) {
-                throw new IOException("the upgraded output stream failed earlier", e);
-            }
+            int from = off;
+            guardedWrite(() -> out.write(b, from, n));
             off += n;
             len -= n;
         }
@@ -113,13 +129,54 @@ final class ServletNetConn implements NetConn {
 
     @Override
     public void flush() throws IOException {
+        guardedWrite(out::flush);
+    }
+
+    private void guardedWrite(IoAction action) throws IOException {
         ensureOpen();
-        beforeWrite();
-        try {
-            out.flush();
-        } catch (IllegalStateException e) {
-            throw new IOException("the upgraded output stream failed earlier", e);
+        if (writeTimedOut) {
+            throw new SocketTimeoutException("write deadline passed");
         }
+        ScheduledFuture<?> alarm = null;
+        long millis = millisLeft(writeDeadline, "write");
+        if (levers.supportsTimeouts()) {
+            levers.setWriteTimeout(millis);
+        } else if (millis > 0 && levers.canShutdown()) {
+            alarm = DeadlineWatchdog.schedule(() -> {
+                writeTimedOut = true;
+                levers.shutdownOutput();
+            }, millis);
+        }
+        try {
+            action.run();
+        } catch (IllegalStateException e) {
+            ensureOpen();
+            throw new IOException("the upgraded output stream failed earlier", e);
+        } catch (IOException e) {
+            ensureOpen();
+            if (writeTimedOut) {
+                throw timeout("write", e);
+            }
+            throw e;
+        } finally {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+        }
+    }
+
+    private static SocketTimeoutException timeout(String what, IOException cause) {
+        if (cause instanceof SocketTimeoutException ste) {
+            return ste;
+        }
+        SocketTimeoutException e = new SocketTimeoutException(what + " deadline passed");
+        e.initCause(cause);
+        return e;
+    }
+
+    /** A blocking write step. */
+    private interface IoAction {
+        void run() throws IOException;
     }
 
     @Override
@@ -150,12 +207,13 @@ final class ServletNetConn implements NetConn {
      * {@code init()} returns.
      */
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        levers.shutdown();
+        levers.shutdownInput();
+        levers.shutdownOutput();
     }
 
     /** Called on the container thread when the handler has finished: hands the socket back to be closed. */
@@ -165,14 +223,6 @@ final class ServletNetConn implements NetConn {
             connection.close();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.TRACE, "websocket: closing the upgraded connection failed", e);
-        }
-    }
-
-    private void beforeWrite() throws SocketTimeoutException {
-        if (levers.supportsTimeouts()) {
-            levers.setWriteTimeout(millisLeft(writeDeadline, "write"));
-        } else {
-            checkNotPassed(writeDeadline, "write");
         }
     }
 
@@ -186,21 +236,19 @@ final class ServletNetConn implements NetConn {
         if (deadline == null) {
             return -1;
         }
-        long nanos = java.time.Duration.between(Instant.now(), deadline).toNanos();
-        if (nanos <= 0) {
+        java.time.Duration left = java.time.Duration.between(Instant.now(), deadline);
+        if (left.isNegative() || left.isZero()) {
             throw new SocketTimeoutException(what + " deadline passed");
         }
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
-    }
-
-    private static void checkNotPassed(Instant deadline, String what) throws SocketTimeoutException {
-        if (deadline != null && !Instant.now().isBefore(deadline)) {
-            throw new SocketTimeoutException(what + " deadline passed");
+        try {
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left.toNanos() + 999_999)); // round up
+        } catch (ArithmeticException farFuture) {
+            return Long.MAX_VALUE / 2;
         }
     }
 
     private void noteDeadlinesUnsupported(Instant deadline) {
-        if (deadline != null && !levers.supportsTimeouts() && !loggedNoDeadlines) {
+        if (deadline != null && !levers.supportsTimeouts() && !levers.canShutdown() && !loggedNoDeadlines) {
             loggedNoDeadlines = true;
             LOG.log(System.Logger.Level.DEBUG, "websocket: this Servlet container offers no socket timeouts; deadlines"
                     + " are checked when a read or write starts but cannot end one already blocked");

@@ -1,16 +1,22 @@
 package dev.conduit.websocket.server;
 
-import java.io.IOException;
+import jakarta.servlet.http.WebConnection;
+
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
- * What the Servlet API cannot do on an upgraded connection but a WebSocket needs: per-call
- * timeouts on blocked reads and writes, and a close that wakes a reader blocked in another
- * thread. Container-specific implementations reach into the container; see
- * {@link TomcatSocketLevers}.
+ * What the Servlet API cannot do on an upgraded connection but a WebSocket needs: timeouts on
+ * blocked reads and writes, and ending the connection from another thread so that a blocked
+ * reader wakes. Container-specific implementations reach into the container:
+ * {@link TomcatSocketLevers}, {@link UndertowSocketLevers}.
  */
 interface SocketLevers {
     /** @return whether {@link #setReadTimeout} and {@link #setWriteTimeout} take effect */
     boolean supportsTimeouts();
+
+    /** @return whether {@link #shutdownInput} and {@link #shutdownOutput} reach the socket */
+    boolean canShutdown();
 
     /**
      * @param millis the longest a blocked read waits, or -1 for no limit
@@ -22,19 +28,22 @@ interface SocketLevers {
      */
     void setWriteTimeout(long millis);
 
-    /**
-     * Ends the connection at the socket, from any thread: a blocked read returns at once and the
-     * peer sees the end of the stream, without waiting for the container's own close.
-     *
-     * @throws IOException if the socket could not be shut down
-     */
-    void shutdown() throws IOException;
+    /** Shuts the socket's input down from any thread: a blocked read wakes and sees EOF. */
+    void shutdownInput();
 
-    /** The fallback for containers without levers: no timeouts; close through the WebConnection. */
-    static SocketLevers none(jakarta.servlet.http.WebConnection connection) {
+    /** Shuts the socket's output down from any thread: the peer sees EOF, a blocked write fails. */
+    void shutdownOutput();
+
+    /** The fallback for containers without levers: no timeouts, no shutdown. */
+    static SocketLevers none() {
         return new SocketLevers() {
             @Override
             public boolean supportsTimeouts() {
+                return false;
+            }
+
+            @Override
+            public boolean canShutdown() {
                 return false;
             }
 
@@ -47,15 +56,51 @@ interface SocketLevers {
             }
 
             @Override
-            public void shutdown() throws IOException {
-                try {
-                    connection.close();
-                } catch (IOException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IOException("closing the upgraded connection failed", e);
-                }
+            public void shutdownInput() {
+            }
+
+            @Override
+            public void shutdownOutput() {
             }
         };
+    }
+
+    /**
+     * Finds the levers for a container's upgraded connection.
+     *
+     * @param connection the upgraded connection
+     * @param input its input stream
+     * @return the levers, {@link #none()} if the container is not known
+     */
+    static SocketLevers of(WebConnection connection, Object input) {
+        SocketLevers levers = TomcatSocketLevers.of(input);
+        if (levers == null) {
+            levers = UndertowSocketLevers.of(connection);
+        }
+        return levers != null ? levers : none();
+    }
+
+    /**
+     * Shuts down one half of a JDK socket channel, ignoring failures: the half may already be gone
+     * (peer reset, earlier shutdown), which is the goal anyway.
+     */
+    static void shutdown(Object channel, boolean input, System.Logger log) {
+        try {
+            if (channel instanceof SocketChannel sc) {
+                if (input) {
+                    sc.shutdownInput();
+                } else {
+                    sc.shutdownOutput();
+                }
+            } else if (channel instanceof AsynchronousSocketChannel ac) {
+                if (input) {
+                    ac.shutdownInput();
+                } else {
+                    ac.shutdownOutput();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.log(System.Logger.Level.TRACE, "websocket: socket shutdown failed", e);
+        }
     }
 }

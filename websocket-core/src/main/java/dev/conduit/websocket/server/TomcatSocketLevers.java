@@ -1,6 +1,5 @@
 package dev.conduit.websocket.server;
 
-import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -90,26 +89,18 @@ final class TomcatSocketLevers implements SocketLevers {
     }
 
     @Override
-    public void shutdown() {
-        // Either half may already be gone (peer reset, earlier shutdown); that is the goal anyway.
-        try {
-            if (channel instanceof SocketChannel sc) {
-                sc.shutdownInput();
-            } else {
-                ((AsynchronousSocketChannel) channel).shutdownInput();
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.TRACE, "websocket: shutdownInput failed", e);
-        }
-        try {
-            if (channel instanceof SocketChannel sc) {
-                sc.shutdownOutput();
-            } else {
-                ((AsynchronousSocketChannel) channel).shutdownOutput();
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.TRACE, "websocket: shutdownOutput failed", e);
-        }
+    public boolean canShutdown() {
+        return true;
+    }
+
+    @Override
+    public void shutdownInput() {
+        SocketLevers.shutdown(channel, true, LOG);
+    }
+
+    @Override
+    public void shutdownOutput() {
+        SocketLevers.shutdown(channel, false, LOG);
     }
 
     private void invoke(MethodHandle setter, long millis) {

@@ -14,7 +14,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Embedded Tomcat on 127.0.0.1 and a random port, serving one servlet at {@code /ws}. */
-final class EmbeddedTomcat implements AutoCloseable {
+final class EmbeddedTomcat implements TestServer {
     private final Tomcat tomcat = new Tomcat();
     private final Path baseDir;
 
@@ -47,13 +47,11 @@ final class EmbeddedTomcat implements AutoCloseable {
         }
     }
 
-    int port() {
+    @Override
+    public int port() {
         return tomcat.getConnector().getLocalPort();
     }
 
-    String wsUri() {
-        return "ws://127.0.0.1:" + port() + "/ws";
-    }
 
     @Override
     public void close() throws Exception {
