@@ -10,6 +10,7 @@ import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.testing.ConnectProxy;
 import dev.conduit.websocket.testing.RequestHead;
 import dev.conduit.websocket.testing.SelfSignedCertificate;
+import dev.conduit.websocket.testing.Socks5Proxy;
 import dev.conduit.websocket.testing.TestServer;
 import dev.conduit.websocket.testing.WebSocketTestServer;
 
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Dialer through HTTP CONNECT proxies and over TLS, against real sockets (gorilla B22, B23,
- * B26, B37, B46, B49, B56, B57, B58).
+ * B26, B37, B39, B46, B49, B56, B57, B58).
  */
 class DialerProxyAndTlsTest {
     private static final Dialer DIRECT = Dialer.builder().proxySelector(null).handshakeTimeout(Duration.ofSeconds(10)).build();
@@ -178,6 +179,62 @@ class DialerProxyAndTlsTest {
             assertEcho(conn);
         }
         assertThat(proxy.requests().get(0).target()).isEqualTo("localhost:" + backend.port());
+    }
+
+    // --- SOCKS5 (gorilla B39) ---
+
+    @Test
+    void dialsThroughASocks5ProxyGivenByUri() throws Exception {
+        WebSocketTestServer backend = closeLater(WebSocketTestServer.start(WebSocketTestServer.echo()));
+        Socks5Proxy socks = closeLater(Socks5Proxy.start());
+        Dialer dialer = DIRECT.toBuilder().proxy(URI.create("socks5://127.0.0.1:" + socks.port())).build();
+        try (Conn conn = dialer.dial(backend.uri("ws", "/"), Map.of())) {
+            assertEcho(conn);
+        }
+        assertThat(socks.targets()).containsExactly("127.0.0.1:" + backend.port());
+    }
+
+    @Test
+    void dialsThroughASocksProxyFromTheSelector() throws Exception {
+        WebSocketTestServer backend = closeLater(WebSocketTestServer.start(WebSocketTestServer.echo()));
+        Socks5Proxy socks = closeLater(Socks5Proxy.start());
+        ProxySelector selector = new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                return List.of(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", socks.port())));
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+            }
+        };
+        try (Conn conn = DIRECT.toBuilder().proxySelector(selector).build().dial(backend.uri("ws", "/"), Map.of())) {
+            assertEcho(conn);
+        }
+        assertThat(socks.targets()).hasSize(1);
+    }
+
+    @Test
+    void unreachableProxyIsReportedToTheSelector() throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        BlockingQueue<SocketAddress> failed = new LinkedBlockingQueue<>();
+        ProxySelector selector = new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+                return List.of(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", deadPort)));
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+                failed.add(sa);
+            }
+        };
+        assertThatThrownBy(() -> DIRECT.toBuilder().proxySelector(selector).build().dial(URI.create("ws://127.0.0.1:1/"), Map.of()))
+                .isInstanceOf(java.net.ConnectException.class);
+        assertThat(failed.poll()).isEqualTo(new InetSocketAddress("127.0.0.1", deadPort));
     }
 
     // --- TLS ---

@@ -2,7 +2,6 @@ package dev.conduit.websocket.testing;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -52,33 +51,7 @@ public final class ConnectProxy implements Closeable {
         try (Socket upstream = new Socket(host.replace("[", "").replace("]", ""), port)) {
             out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread back = new Thread(() -> pipe(upstream, client), "proxy-back");
-            back.setDaemon(true);
-            back.start();
-            pipe(client, upstream);
-            back.join();
-        }
-    }
-
-    private static void pipe(Socket from, Socket to) {
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            // One side closed; the other pipe ends too.
-            try {
-                to.close();
-                from.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            Relay.run(client, upstream);
         }
     }
 
