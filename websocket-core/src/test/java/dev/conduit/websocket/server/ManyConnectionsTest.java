@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,14 +35,21 @@ class ManyConnectionsTest {
     }
 
     final Upgrader upgrader = Upgrader.builder().build();
+    /** Handlers running now; each runs inside the container's init() on its own container thread. */
+    final AtomicInteger running = new AtomicInteger();
 
     final HttpServlet echo = new HttpServlet() {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             upgrader.upgrade(req, resp, null, conn -> {
-                while (true) {
-                    Message m = conn.readMessage();
-                    conn.writeMessage(m.messageType(), m.data());
+                running.incrementAndGet();
+                try {
+                    while (true) {
+                        Message m = conn.readMessage();
+                        conn.writeMessage(m.messageType(), m.data());
+                    }
+                } finally {
+                    running.decrementAndGet();
                 }
             });
         }
@@ -66,12 +74,13 @@ class ManyConnectionsTest {
                 clients.get(i).ws = opening.get(i).get(60, TimeUnit.SECONDS);
             }
             // Undertow runs init() on a worker after the 101 went out, so the last ones may still be starting.
-            long running = handlerThreads();
-            for (int i = 0; i < 200 && running < CONNECTIONS; i++) {
+            for (int i = 0; i < 200 && running.get() < CONNECTIONS; i++) {
                 Thread.sleep(100);
-                running = handlerThreads();
             }
-            assertThat(running).as("every connection is open at once").isEqualTo(CONNECTIONS);
+            assertThat(running.get()).as("every connection is open at once").isEqualTo(CONNECTIONS);
+            if (!Boolean.getBoolean("conduit.test.virtualThreads")) {
+                assertThat(handlerThreads()).as("each holds a platform container thread").isEqualTo(CONNECTIONS);
+            }
 
             for (int i = 0; i < CONNECTIONS; i++) {
                 clients.get(i).ws.sendText("m" + i, true);
@@ -86,14 +95,15 @@ class ManyConnectionsTest {
                 assertThat(c.awaitCloseCode()).isEqualTo(1000);
             }
 
-            assertThat(eventually(ManyConnectionsTest::handlerThreads, 0)).as("handler threads after close").isZero();
+            assertThat(eventually(running::get, 0)).as("handlers running after close").isZero();
+            assertThat(eventually(ManyConnectionsTest::handlerThreads, 0)).as("threads inside init() after close").isZero();
             long fdsAfter = eventually(ManyConnectionsTest::openFds, fdsBefore);
             assertThat(fdsAfter).as("open sockets after close (before: %d)", fdsBefore)
                     .isLessThanOrEqualTo(fdsBefore + 10);
         }
     }
 
-    /** Threads currently running a connection handler inside the container's init(). */
+    /** Platform threads currently inside the upgrade handler's init() (virtual threads are not listed). */
     static long handlerThreads() {
         long n = 0;
         for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {

@@ -113,6 +113,23 @@ class UpgraderConnTest {
                     events.add(e);
                 }
             }
+            case "closefromother" -> {
+                Thread closer = new Thread(() -> {
+                    try {
+                        Thread.sleep(200);
+                        conn.close();
+                    } catch (Exception e) {
+                        events.add(e);
+                    }
+                });
+                closer.start();
+                try {
+                    conn.readMessage();
+                    events.add("read returned");
+                } catch (IOException e) {
+                    events.add(e);
+                }
+            }
             default -> throw new IllegalArgumentException(mode);
         }
     }
@@ -203,6 +220,15 @@ class UpgraderConnTest {
             byte[] frame = in.readNBytes(7);
             assertThat(frame).containsExactly(0x88, 5, 0x03, 0xE8, 'b', 'y', 'e');
             assertThat(in.read()).as("EOF once the handler returned").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsTheHandlersReadAndTheTcpConnection() throws Exception {
+        try (Socket s = wsSocket("closefromother")) {
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+            assertThat(s.getInputStream().read()).as("EOF: the socket was closed").isEqualTo(-1);
+            assertThat(awaitListener("closed")).isEqualTo("closed 1006 ABNORMAL");
         }
     }
 
