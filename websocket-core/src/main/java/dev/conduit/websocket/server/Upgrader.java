@@ -1,46 +1,86 @@
 package dev.conduit.websocket.server;
 
 import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.JsonCodec;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
-/** TEMPORARY stub in branch starter until the server helper's Upgrader lands on main. */
-public class Upgrader {
-    public void setHandshakeTimeout(Duration timeout) {
+/** TEMPORARY stub in branch starter mirroring the server branch's API, until it lands on main (take theirs on merge). */
+public final class Upgrader {
+    private final Builder b;
+
+    private Upgrader(Builder b) {
+        this.b = b;
     }
 
-    public void setReadBufferSize(int size) {
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public void setWriteBufferSize(int size) {
+    public Builder toBuilder() {
+        Builder copy = new Builder();
+        copy.subprotocols = b.subprotocols;
+        copy.allowedOriginPatterns = b.allowedOriginPatterns;
+        return copy;
     }
 
-    public void setSubprotocols(List<String> subprotocols) {
+    public List<String> subprotocols() {
+        return b.subprotocols;
     }
 
-    public void setAllowedOriginPatterns(List<String> patterns) {
-    }
-
-    public void setCheckOrigin(Predicate<HttpServletRequest> check) {
-    }
-
-    public void setJsonCodec(JsonCodec codec) {
-    }
-
-    public void setListener(ConnListener listener) {
-    }
-
-    public void setReadLimit(long limit) {
+    public List<String> allowedOriginPatterns() {
+        return b.allowedOriginPatterns;
     }
 
     public void upgrade(HttpServletRequest request, HttpServletResponse response,
-            Map<String, List<String>> responseHeaders, ConnHandler handler) throws IOException {
+            Map<String, List<String>> responseHeaders, ConnHandler handler) throws HandshakeException {
         throw new UnsupportedOperationException("stub");
+    }
+
+    public static final class Builder {
+        private List<String> subprotocols = List.of();
+        private List<String> allowedOriginPatterns = List.of();
+
+        public Builder handshakeTimeout(Duration timeout) {
+            return this;
+        }
+
+        public Builder readBufferSize(int size) {
+            return this;
+        }
+
+        public Builder writeBufferSize(int size) {
+            return this;
+        }
+
+        public Builder subprotocols(List<String> protocols) {
+            subprotocols = List.copyOf(protocols);
+            return this;
+        }
+
+        public Builder allowedOriginPatterns(List<String> patterns) {
+            allowedOriginPatterns = List.copyOf(patterns);
+            return this;
+        }
+
+        public Builder jsonCodec(JsonCodec codec) {
+            return this;
+        }
+
+        public Builder listener(ConnListener listener) {
+            return this;
+        }
+
+        public Builder readLimit(long limit) {
+            return this;
+        }
+
+        public Upgrader build() {
+            return new Upgrader(this);
+        }
     }
 }

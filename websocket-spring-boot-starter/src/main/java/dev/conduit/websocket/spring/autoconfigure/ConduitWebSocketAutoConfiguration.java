@@ -6,7 +6,6 @@ import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
-import dev.conduit.websocket.spring.endpoint.UpgraderFactory;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,23 +56,27 @@ public class ConduitWebSocketAutoConfiguration {
      * @param properties the settings
      * @param jsonCodec the JSON codec
      * @param listener a connection listener bean, if exactly one exists
-     * @return the factory of per-endpoint upgraders
+     * @param customizers the application's adjustments
+     * @return the upgrader; endpoints that set subprotocols or allowed origins use a variant of it
      */
     @Bean
     @ConditionalOnMissingBean
-    public UpgraderFactory conduitWebSocketUpgraderFactory(ConduitWebSocketProperties properties, JsonCodec jsonCodec,
-            ObjectProvider<ConnListener> listener) {
-        return new PropertiesUpgraderFactory(properties, jsonCodec, listener.getIfUnique());
-    }
-
-    /**
-     * @param factory the upgrader factory
-     * @return the upgrader shared by endpoints that set neither subprotocols nor allowed origins
-     */
-    @Bean
-    @ConditionalOnMissingBean
-    public Upgrader conduitWebSocketUpgrader(UpgraderFactory factory) {
-        return factory.create(List.of(), List.of());
+    public Upgrader conduitWebSocketUpgrader(ConduitWebSocketProperties properties, JsonCodec jsonCodec,
+            ObjectProvider<ConnListener> listener, ObjectProvider<UpgraderCustomizer> customizers) {
+        Upgrader.Builder builder = Upgrader.builder()
+                .handshakeTimeout(properties.getHandshakeTimeout())
+                .readBufferSize(Math.toIntExact(properties.getReadBufferSize().toBytes()))
+                .writeBufferSize(Math.toIntExact(properties.getWriteBufferSize().toBytes()))
+                .readLimit(properties.getMaxMessageSize().toBytes())
+                .subprotocols(List.copyOf(properties.getSubprotocols()))
+                .allowedOriginPatterns(List.copyOf(properties.getAllowedOrigins()))
+                .jsonCodec(jsonCodec);
+        ConnListener connListener = listener.getIfUnique();
+        if (connListener != null) {
+            builder.listener(connListener);
+        }
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
     }
 
     /**
@@ -88,17 +91,16 @@ public class ConduitWebSocketAutoConfiguration {
     }
 
     /**
-     * @param upgrader the shared upgrader
-     * @param factory the upgrader factory
+     * @param upgrader the upgrader, from which endpoints with their own subprotocols or origins derive theirs
      * @param registry the connection registry
      * @param properties the settings
      * @return the Spring MVC handler mapping of the endpoints
      */
     @Bean
     @ConditionalOnMissingBean
-    public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader, UpgraderFactory factory,
+    public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
             ConnectionRegistry registry, ConduitWebSocketProperties properties) {
-        return new WebSocketEndpointHandlerMapping(upgrader, factory, registry, ApplicationConversionService.getSharedInstance(),
+        return new WebSocketEndpointHandlerMapping(upgrader, registry, ApplicationConversionService.getSharedInstance(),
                 properties.getMaxMessageSize().toBytes(), properties.getCloseTimeout());
     }
 

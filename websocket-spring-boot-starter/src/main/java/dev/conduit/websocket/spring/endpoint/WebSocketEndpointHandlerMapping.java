@@ -53,7 +53,6 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private static final Pattern VARIABLE_NAME = Pattern.compile("\\{\\*?([^}:]+)(?::[^}]*)?}");
 
     private final Upgrader defaultUpgrader;
-    private final UpgraderFactory upgraderFactory;
     private final ConnectionRegistry registry;
     private final ConversionService conversionService;
     private final long defaultReadLimit;
@@ -62,17 +61,15 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private volatile List<Route> routes = List.of();
 
     /**
-     * @param defaultUpgrader the upgrader of endpoints without their own subprotocols or origins
-     * @param upgraderFactory creates the upgraders of the others
+     * @param defaultUpgrader the upgrader of endpoints without their own subprotocols or origins;
+     *                        the others use a variant of it
      * @param registry counts and tracks connections
      * @param conversionService converts path variables
      * @param defaultReadLimit the read limit of endpoints that set none, 0 for no limit
      * @param closeTimeout how long closing waits for the peer's close reply
      */
-    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, UpgraderFactory upgraderFactory,
-            ConnectionRegistry registry, ConversionService conversionService, long defaultReadLimit, Duration closeTimeout) {
+    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService, long defaultReadLimit, Duration closeTimeout) {
         this.defaultUpgrader = defaultUpgrader;
-        this.upgraderFactory = upgraderFactory;
         this.registry = registry;
         this.conversionService = conversionService;
         this.defaultReadLimit = defaultReadLimit;
@@ -157,8 +154,17 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         EndpointMethod endpointMethod = EndpointMethod.of(bean, method, variables, conversionService);
         List<String> subprotocols = List.of(annotation.subprotocols());
         List<String> origins = List.of(annotation.allowedOrigins());
-        Upgrader upgrader = subprotocols.isEmpty() && origins.isEmpty()
-                ? defaultUpgrader : upgraderFactory.create(subprotocols, origins);
+        Upgrader upgrader = defaultUpgrader;
+        if (!subprotocols.isEmpty() || !origins.isEmpty()) {
+            Upgrader.Builder variant = defaultUpgrader.toBuilder();
+            if (!subprotocols.isEmpty()) {
+                variant.subprotocols(subprotocols);
+            }
+            if (!origins.isEmpty()) {
+                variant.allowedOriginPatterns(origins);
+            }
+            upgrader = variant.build();
+        }
         long readLimit = annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize();
         return new Route(pattern, new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout));
     }

@@ -8,7 +8,6 @@ import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
-import dev.conduit.websocket.spring.endpoint.UpgraderFactory;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.io.InputStream;
 import java.time.Duration;
@@ -37,7 +36,6 @@ class ConduitWebSocketAutoConfigurationTests {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(Upgrader.class);
-            assertThat(context).hasSingleBean(UpgraderFactory.class);
             assertThat(context).hasSingleBean(JsonCodec.class);
             assertThat(context).hasSingleBean(ConnectionRegistry.class);
             assertThat(context).hasSingleBean(WebSocketEndpointHandlerMapping.class);
@@ -73,6 +71,12 @@ class ConduitWebSocketAutoConfigurationTests {
     }
 
     @Test
+    void appliesUpgraderCustomizers() {
+        runner.withBean(UpgraderCustomizer.class, () -> builder -> builder.subprotocols(List.of("custom")))
+                .run(context -> assertThat(context.getBean(Upgrader.class).subprotocols()).containsExactly("custom"));
+    }
+
+    @Test
     void bindsProperties() {
         runner.withPropertyValues(
                 "conduit.websocket.read-buffer-size=8KB",
@@ -92,6 +96,9 @@ class ConduitWebSocketAutoConfigurationTests {
             assertThat(p.getAllowedOrigins()).containsExactly("https://a.example", "https://*.b.example");
             assertThat(p.getSubprotocols()).containsExactly("v2", "v1");
             assertThat(p.getCloseTimeout()).isEqualTo(Duration.ofSeconds(2));
+            Upgrader upgrader = context.getBean(Upgrader.class);
+            assertThat(upgrader.subprotocols()).containsExactly("v2", "v1");
+            assertThat(upgrader.allowedOriginPatterns()).containsExactly("https://a.example", "https://*.b.example");
             ConnectionRegistry registry = context.getBean(ConnectionRegistry.class);
             assertThat(registry.maxConnections()).isEqualTo(42);
             assertThat(registry.shutdownTimeout()).isEqualTo(Duration.ofSeconds(7));
@@ -221,7 +228,7 @@ class ConduitWebSocketAutoConfigurationTests {
 
     @Configuration(proxyBeanMethods = false)
     static class OwnBeans {
-        static final Upgrader UPGRADER = new Upgrader();
+        static final Upgrader UPGRADER = Upgrader.builder().build();
         static final JsonCodec CODEC = new JacksonJsonCodec(new com.fasterxml.jackson.databind.ObjectMapper());
         static final ConnectionRegistry REGISTRY = new ConnectionRegistry(5, Duration.ofSeconds(1));
 
