@@ -126,9 +126,10 @@ class ExampleApplicationIntegrationTests {
     @Test
     void keepaliveKeepsAnIdleClientThatAnswersPings() throws Exception {
         WsClient client = WsClient.connect(uri("/keepalive"));
-        // Idle for longer than example.pong-wait (2s): only the pongs the JDK client sends move the deadline.
-        Thread.sleep(3500);
-        assertThat(client.pings.get()).isGreaterThanOrEqualTo(2);
+        // Idle for more than twice example.pong-wait (2s): only the pongs the JDK client answers
+        // to the server's pings move the read deadline forward.
+        Thread.sleep(5000);
+        assertThat(client.pings.get()).isGreaterThanOrEqualTo(1);
         assertThat(client.closeCode).isNotDone();
         client.sendText("still here");
         assertThat(client.nextText()).isEqualTo("still here");
