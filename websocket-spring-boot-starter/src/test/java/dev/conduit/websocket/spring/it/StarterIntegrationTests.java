@@ -26,6 +26,7 @@ class StarterIntegrationTests {
     static void start() {
         app = new SpringApplicationBuilder(TestApplication.class)
                 .properties("server.port=0", "server.address=127.0.0.1", "conduit.websocket.max-connections=3",
+                        "spring.threads.virtual.enabled=true",
                         "spring.main.banner-mode=off")
                 .run();
         port = app.getEnvironment().getProperty("local.server.port", Integer.class);
@@ -49,6 +50,13 @@ class StarterIntegrationTests {
         assertThat(client.nextText()).isEqualTo("room=42 number=42 id=7 header=hello path=/open/rooms/42 loopback=true");
         client.close();
         assertThat(client.awaitClose()).isEqualTo(1000);
+    }
+
+    @Test
+    void handlersRunOnVirtualThreadsFromJava21WhenBootEnablesThem() throws Exception {
+        WsClient client = WsClient.connect(uri("/open/thread"));
+        assertThat(client.nextText()).isEqualTo("virtual=" + (Runtime.version().feature() >= 21));
+        client.close();
     }
 
     @Test

@@ -84,6 +84,19 @@ public class TestApplication {
             conn.readMessage();
         }
 
+        @WebSocketEndpoint("/open/thread")
+        public void thread(Conn conn) throws Exception {
+            // Thread.isVirtual() is Java 21 API; this code is compiled for Java 17.
+            boolean virtual;
+            try {
+                virtual = (Boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
+            } catch (NoSuchMethodException e) {
+                virtual = false;
+            }
+            conn.writeMessage(WebSocket.TEXT_MESSAGE, ("virtual=" + virtual).getBytes(StandardCharsets.UTF_8));
+            conn.readMessage();
+        }
+
         @WebSocketEndpoint("/secure/whoami")
         public void whoami(Conn conn, Principal principal) throws IOException {
             conn.writeMessage(WebSocket.TEXT_MESSAGE, principal.getName().getBytes(StandardCharsets.UTF_8));
