@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.util.ClassUtils;
@@ -80,7 +81,7 @@ public class ServletContainerCheck implements ServletContextAware, BeanClassLoad
     public void onApplicationEvent(ContextRefreshedEvent event) {
         if (reported.compareAndSet(false, true)) {
             log.info("Conduit WebSocket: {} endpoints {} on {}; {}; shutdown sends close 1001 and waits up to {}",
-                    mapping.paths().size(), mapping.paths(), serverInfo, limits.describe(), registry.shutdownTimeout());
+                    mapping.paths().size(), mapping.paths(), serverInfo, limits.describe(), DurationStyle.SIMPLE.print(registry.shutdownTimeout()));
         }
     }
 }

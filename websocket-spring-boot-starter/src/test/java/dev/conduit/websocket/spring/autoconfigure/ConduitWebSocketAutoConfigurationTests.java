@@ -21,6 +21,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockServletContext;
+import org.springframework.web.context.ConfigurableWebApplicationContext;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -204,6 +206,23 @@ class ConduitWebSocketAutoConfigurationTests {
                     .hasMessageContaining("cannot run on Jetty")
                     .hasMessageContaining("Use Tomcat");
         });
+    }
+
+    @Test
+    void refusesToStartOnAJettyServletContext() {
+        MockServletContext jetty = new MockServletContext() {
+            @Override
+            public String getServerInfo() {
+                return "jetty/12.1.12";
+            }
+        };
+        runner.withInitializer(context -> ((ConfigurableWebApplicationContext) context).setServletContext(jetty))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(mostSpecificCause(context.getStartupFailure()))
+                            .hasMessageContaining("cannot run on Jetty")
+                            .hasMessageContaining("running on jetty/12.1.12");
+                });
     }
 
     @Test
