@@ -50,10 +50,10 @@ final class ConnReader {
     private volatile PongHandler pongHandler;
     private volatile CloseHandler closeHandler;
 
-    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, CloseTracker closes) {
+    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, ConnListener listener, CloseTracker closes) {
         this.frames = frames;
         this.writer = writer;
-        this.listener = settings.listener;
+        this.listener = listener;
         this.closes = closes;
         this.readLimit = settings.readLimit;
         this.defaultPingHandler = writer::queuePong;

@@ -53,12 +53,12 @@ final class ConnWriter {
     private volatile IOException writeError;
     private volatile Instant writeDeadline;
 
-    ConnWriter(NetConn net, boolean client, ConnSettings settings, CloseTracker closes) {
+    ConnWriter(NetConn net, boolean client, ConnSettings settings, ConnListener listener, CloseTracker closes) {
         this.net = net;
         this.client = client;
         this.bufferSize = settings.writeBufferSize;
         this.pool = settings.writeBufferPool;
-        this.listener = settings.listener;
+        this.listener = listener;
         this.closes = closes;
     }
 

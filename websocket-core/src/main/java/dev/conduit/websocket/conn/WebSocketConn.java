@@ -3,6 +3,7 @@ package dev.conduit.websocket.conn;
 import dev.conduit.websocket.CloseHandler;
 import dev.conduit.websocket.CloseSentException;
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.MessageReader;
@@ -32,15 +33,17 @@ public final class WebSocketConn implements Conn {
     private final ConnReader reader;
     private final CloseTracker closes;
     private final JsonCodec json;
+    private final ConnListener listener;
 
     private WebSocketConn(NetConn net, ConnSettings settings) {
         this.net = net;
         this.settings = settings;
-        this.closes = new CloseTracker(settings.listener);
-        this.writer = new ConnWriter(net, !settings.server, settings, closes);
+        this.listener = settings.listener.perConnection();
+        this.closes = new CloseTracker(listener);
+        this.writer = new ConnWriter(net, !settings.server, settings, listener, closes);
         FrameReader frames = new FrameReader(net::read, settings.server, settings.compression != null,
                 settings.readBufferSize, settings.bufferedInput);
-        this.reader = new ConnReader(frames, writer, settings, closes);
+        this.reader = new ConnReader(frames, writer, settings, listener, closes);
         this.json = settings.effectiveJsonCodec();
     }
 
@@ -55,7 +58,7 @@ public final class WebSocketConn implements Conn {
         Objects.requireNonNull(netConn, "netConn");
         Objects.requireNonNull(settings, "settings");
         WebSocketConn conn = new WebSocketConn(netConn, settings);
-        settings.listener.opened(conn);
+        conn.listener.opened(conn);
         return conn;
     }
 

@@ -57,7 +57,8 @@ import java.util.function.Predicate;
  * <h2>Refused requests</h2>
  * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
  * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes
- * the answer, and {@code upgrade} throws the {@link HandshakeException} so the caller knows.
+ * the answer, the {@link ConnListener} is told ({@link ConnListener#handshakeFailed}), and
+ * {@code upgrade} throws the {@link HandshakeException} so the caller knows.
  */
 public final class Upgrader {
     private final Duration handshakeTimeout;
@@ -249,6 +250,7 @@ public final class Upgrader {
         } catch (IOException | RuntimeException writeFailure) {
             e.addSuppressed(writeFailure);
         }
+        listener.handshakeFailed(e.status(), e);
         return e;
     }
 
