@@ -245,12 +245,13 @@ public final class Upgrader {
     }
 
     private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
+        // Before the answer is written, so that whoever sees the refusal also sees it counted.
+        listener.handshakeFailed(e.status(), e);
         try {
             errorHandler.handle(request, response, e);
         } catch (IOException | RuntimeException writeFailure) {
             e.addSuppressed(writeFailure);
         }
-        listener.handshakeFailed(e.status(), e);
         return e;
     }
 

@@ -13,12 +13,13 @@ import org.springframework.context.annotation.Bean;
 /**
  * The {@code websockets} Actuator endpoint, when Spring Boot Actuator is present and the endpoint
  * is available (exposed and not disabled, see {@code management.endpoints.web.exposure.include}).
+ * The availability condition sits on the bean methods, behind the class-level
+ * {@code @ConditionalOnClass}, so that its condition class is never loaded without Actuator.
  */
 @AutoConfiguration(after = ConduitWebSocketAutoConfiguration.class)
 @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.annotation.Endpoint",
         "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"})
 @ConditionalOnBean(WebSocketEndpointHandlerMapping.class)
-@ConditionalOnAvailableEndpoint(WebSocketsEndpoint.class)
 public class ConduitWebSocketEndpointAutoConfiguration {
 
     /**
@@ -26,6 +27,7 @@ public class ConduitWebSocketEndpointAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = WebSocketsEndpoint.class)
     public EndpointActivityRegistry conduitWebSocketEndpointActivity() {
         return new EndpointActivityRegistry();
     }
@@ -38,6 +40,7 @@ public class ConduitWebSocketEndpointAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = WebSocketsEndpoint.class)
     public WebSocketsEndpoint conduitWebSocketsEndpoint(WebSocketEndpointHandlerMapping mapping, ConnectionRegistry registry,
             EndpointActivityRegistry activity) {
         return new WebSocketsEndpoint(mapping, registry, activity);
