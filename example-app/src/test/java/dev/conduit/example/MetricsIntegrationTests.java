@@ -26,7 +26,8 @@ import org.springframework.boot.test.context.SpringBootTest;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"server.address=127.0.0.1", "example.pong-wait=2s", "example.ticker-period=1s",
-                "management.endpoint.health.probes.enabled=false"})
+                // Spring Boot's test support turns metrics export off unless asked; this asks, on both Boot lines.
+                "management.prometheus.metrics.export.enabled=true"})
 class MetricsIntegrationTests {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? (\\S+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
