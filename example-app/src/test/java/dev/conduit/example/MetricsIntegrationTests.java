@@ -9,9 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,18 @@ class MetricsIntegrationTests {
         assertThat(sample(body, "websocket_server_closes_total", Map.of("uri", "/echo", "code", "1000", "initiator", "remote"))).isEqualTo(1);
         assertThat(sample(body, "websocket_server_errors_total", Map.of("uri", "/echo", "kind", "protocol"))).isZero();
         assertThat(sample(body, "websocket_server_pings_total", Map.of("uri", "/keepalive", "direction", "sent"))).isZero();
+
+        // Every series the Grafana dashboard queries exists.
+        String dashboard = Files.readString(Path.of("..", "docs", "grafana-conduit-websocket.json"));
+        Set<String> queried = new TreeSet<>();
+        Matcher names = Pattern.compile("websocket_[a-z_]+").matcher(dashboard);
+        while (names.find()) {
+            queried.add(names.group());
+        }
+        assertThat(queried).hasSizeGreaterThan(8);
+        Set<String> exposed = new TreeSet<>();
+        body.lines().map(SAMPLE::matcher).filter(Matcher::find).forEach(m -> exposed.add(m.group(1)));
+        assertThat(exposed).containsAll(queried);
     }
 
     @Test
