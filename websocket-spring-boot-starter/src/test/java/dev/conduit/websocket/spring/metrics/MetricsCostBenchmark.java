@@ -54,15 +54,45 @@ class MetricsCostBenchmark {
         double onRate = median(on, 0);
         System.out.printf(Locale.ROOT, "metrics-cost: %d x %d-byte text messages echoed per round, %d rounds, Java %s%n",
                 MESSAGES, SIZE, ROUNDS, Runtime.version());
-        System.out.printf(Locale.ROOT, "metrics-cost: off %.0f msg/s, %.1f B allocated/msg on the echo thread%n", offRate, median(off, 1));
-        System.out.printf(Locale.ROOT, "metrics-cost: on  %.0f msg/s, %.1f B allocated/msg on the echo thread%n", onRate, median(on, 1));
+        System.out.printf(Locale.ROOT, "metrics-cost: off %.0f msg/s, echo thread %.1f B allocated/msg, %.0f ns CPU/msg%n",
+                offRate, median(off, 1), median(off, 2));
+        System.out.printf(Locale.ROOT, "metrics-cost: on  %.0f msg/s, echo thread %.1f B allocated/msg, %.0f ns CPU/msg%n",
+                onRate, median(on, 1), median(on, 2));
         System.out.printf(Locale.ROOT, "metrics-cost: on/off throughput %.3f; rounds off %s on %s%n", onRate / offRate,
                 rates(off), rates(on));
         System.out.printf(Locale.ROOT, "metrics-cost: server received %s messages with metrics on%n",
                 registry.get("websocket.server.messages.received").tag("type", "text").summary().count());
     }
 
-    /** @return {messages per second, bytes allocated per message by the echo thread} */
+    /** The listener alone, on one thread: what one event costs (a message read recorded in a summary). */
+    @Test
+    void costOfOneEvent() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ConnListener listener = WebSocketMeters.server(registry).listener("/bench").perConnection();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int n = 5_000_000;
+        double[] ns = new double[ROUNDS];
+        double[] bytes = new double[ROUNDS];
+        for (int round = -WARMUP; round < ROUNDS; round++) {
+            long a0 = mx.getCurrentThreadAllocatedBytes();
+            long t0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < n; i++) {
+                listener.messageRead(WebSocket.TEXT_MESSAGE, i & 1023);
+            }
+            long t = mx.getCurrentThreadCpuTime() - t0;
+            long a = mx.getCurrentThreadAllocatedBytes() - a0;
+            if (round >= 0) {
+                ns[round] = (double) t / n;
+                bytes[round] = (double) a / n;
+            }
+        }
+        Arrays.sort(ns);
+        Arrays.sort(bytes);
+        System.out.printf(Locale.ROOT, "metrics-cost: one messageRead event with metrics: %.1f ns CPU, %.3f B allocated (median of %d x %d)%n",
+                ns[ROUNDS / 2], bytes[ROUNDS / 2], ROUNDS, n);
+    }
+
+    /** @return {messages per second, bytes allocated per message by the echo thread, its CPU ns per message} */
     private static double[] run(ConnListener serverListener, ConnListener clientListener) throws Exception {
         try (ServerSocket listen = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Socket clientSocket = new Socket(InetAddress.getLoopbackAddress(), listen.getLocalPort());
@@ -70,15 +100,18 @@ class MetricsCostBenchmark {
             Conn server = WebSocketConn.open(new SocketNetConn(serverSocket), ConnSettings.server().listener(serverListener));
             Conn client = WebSocketConn.open(new SocketNetConn(clientSocket), ConnSettings.client().listener(clientListener));
             AtomicLong allocated = new AtomicLong();
+            AtomicLong cpu = new AtomicLong();
             Thread echo = new Thread(() -> {
                 com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                 long start = mx.getCurrentThreadAllocatedBytes();
+                long cpuStart = mx.getCurrentThreadCpuTime();
                 try {
                     for (int i = 0; i < MESSAGES; i++) {
                         Message m = server.readMessage();
                         server.writeMessage(m.messageType(), m.data());
                     }
                     allocated.set(mx.getCurrentThreadAllocatedBytes() - start);
+                    cpu.set(mx.getCurrentThreadCpuTime() - cpuStart);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -105,7 +138,7 @@ class MetricsCostBenchmark {
             echo.join();
             client.close();
             server.close();
-            return new double[] {MESSAGES * 1e9 / elapsed, (double) allocated.get() / MESSAGES};
+            return new double[] {MESSAGES * 1e9 / elapsed, (double) allocated.get() / MESSAGES, (double) cpu.get() / MESSAGES};
         }
     }
 
