@@ -123,7 +123,7 @@ class SocketNetConnTest {
     void writeBlockedPastItsDeadlineTimesOutAndBreaksTheTransport() throws IOException {
         byte[] big = new byte[64 * 1024 * 1024]; // far more than the socket buffers hold; the peer reads nothing
         // Generous: the deadline must not pass before the write starts on a busy machine.
-        conn.setWriteDeadline(Instant.now().plusSeconds(1));
+        conn.setWriteDeadline(Instant.now().plusSeconds(2));
         assertThatThrownBy(() -> conn.write(big, 0, big.length))
                 .isInstanceOf(SocketTimeoutException.class)
                 .hasCauseInstanceOf(IOException.class);

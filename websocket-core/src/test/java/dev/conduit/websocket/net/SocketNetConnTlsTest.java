@@ -82,7 +82,7 @@ class SocketNetConnTlsTest {
     void timedOutTlsWriteFailsAndClosesTheTransport() {
         byte[] big = new byte[32 * 1024 * 1024];
         // Generous: the deadline must not pass before the write starts on a busy machine.
-        conn.setWriteDeadline(Instant.now().plusSeconds(1));
+        conn.setWriteDeadline(Instant.now().plusSeconds(2));
         assertThatThrownBy(() -> conn.write(big, 0, big.length))
                 .isInstanceOf(SocketTimeoutException.class)
                 .hasCauseInstanceOf(IOException.class);
