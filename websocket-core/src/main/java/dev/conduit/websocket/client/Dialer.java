@@ -80,6 +80,8 @@ public final class Dialer {
     private static final List<String> RESERVED_HEADERS = List.of(
             "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions");
     private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+    /** How long a refused handshake's body may take to arrive when there is no handshake timeout. */
+    private static final Duration ERROR_BODY_WAIT = Duration.ofSeconds(5);
 
     private static final Dialer DEFAULT = builder().build();
 
@@ -337,6 +339,11 @@ public final class Dialer {
             problem = "'Sec-WebSocket-Accept' header does not match the key";
         }
         if (problem != null) {
+            if (handshakeTimeout == null || handshakeTimeout.isZero()) {
+                // Without a handshake timeout a keep-alive error response with no length would hold
+                // the dial forever; the body is only a diagnostic, so give it a few seconds.
+                netConn.setReadDeadline(Instant.now().plus(ERROR_BODY_WAIT));
+            }
             throw new BadHandshakeException(problem, head.status, head.headers, ResponseBodyStart.read(netConn, head));
         }
         String subprotocol = checkSubprotocol(head.values(PROTOCOL_HEADER));

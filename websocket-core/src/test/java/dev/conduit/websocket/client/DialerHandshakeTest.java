@@ -136,6 +136,17 @@ class DialerHandshakeTest {
     }
 
     @Test
+    void errorBodyWithoutLengthDoesNotHoldADialWithoutTimeout() throws Exception {
+        // A keep-alive error response with no length and no end: the body read gives up on its own.
+        URI url = scripted(r -> ascii("HTTP/1.1 503 Service Unavailable\r\n\r\npartial"));
+        Dialer noTimeout = DIRECT.toBuilder().handshakeTimeout(null).build();
+        BadHandshakeException e = catchThrowableOfType(BadHandshakeException.class, () -> noTimeout.dial(url, Map.of()));
+        assertThat(e.status()).isEqualTo(503);
+        assertThat(e.bodyText()).isEqualTo("partial");
+        assertClientClosedTheSocket();
+    }
+
+    @Test
     void bodyIsCutAt1024Bytes() throws Exception {
         String big = "x".repeat(5000);
         URI url = scripted(r -> ascii("HTTP/1.1 400 Bad Request\r\nContent-Length: 5000\r\n\r\n" + big));
