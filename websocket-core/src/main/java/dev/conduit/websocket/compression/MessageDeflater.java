@@ -32,6 +32,7 @@ public final class MessageDeflater implements AutoCloseable {
     public static final int MAX_LEVEL = 9;
 
     private static final int TAIL_LENGTH = 4;
+    private static final byte[] EMPTY = new byte[0];
     private static final int DEFAULT_BUFFER = 8192;
 
     private final ZlibPool pool;
@@ -41,6 +42,8 @@ public final class MessageDeflater implements AutoCloseable {
     private int heldLength;
     private Deflater deflater;
     private int level;
+    private Deflater levelOwner; // the deflater levelApplied was set on (a pooled one may differ)
+    private int levelApplied;
     private boolean inMessage;
     private boolean messageHasOutput;
     private boolean closed;
@@ -127,7 +130,7 @@ public final class MessageDeflater implements AutoCloseable {
      */
     public void write(byte[] b, int off, int len, ByteSink out) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        Deflater d = begin();
+        Deflater d = begin(out);
         if (len == 0) {
             return;
         }
@@ -145,7 +148,7 @@ public final class MessageDeflater implements AutoCloseable {
      * @throws IOException if {@code out} fails
      */
     public void finishMessage(ByteSink out) throws IOException {
-        Deflater d = begin();
+        Deflater d = begin(out);
         int n;
         do {
             n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
@@ -197,7 +200,7 @@ public final class MessageDeflater implements AutoCloseable {
         }
     }
 
-    private Deflater begin() {
+    private Deflater begin(ByteSink out) throws IOException {
         if (closed) {
             throw new IllegalStateException("websocket: compressor closed");
         }
@@ -205,9 +208,15 @@ public final class MessageDeflater implements AutoCloseable {
             if (deflater == null) {
                 deflater = noContextTakeover ? pool.borrowDeflater() : pool.createDeflater();
             }
-            applyLevel(deflater, level);
             inMessage = true;
             messageHasOutput = false;
+            if (applyLevel(deflater, level)) {
+                // The JDK applies new parameters inside its next deflate call, and zlib then
+                // compresses that call's input with the old ones; a call without input makes the
+                // new level govern all of this message (after a sync flush it outputs nothing).
+                deflater.setInput(EMPTY);
+                emit(deflater.deflate(buf, 0, buf.length, Deflater.NO_FLUSH), out);
+            }
         }
         return deflater;
     }
@@ -221,7 +230,11 @@ public final class MessageDeflater implements AutoCloseable {
         }
     }
 
-    private static void applyLevel(Deflater d, int level) {
+    /** @return whether the deflater's parameters changed */
+    private boolean applyLevel(Deflater d, int level) {
+        if (!noContextTakeover && d == levelOwner && level == levelApplied) {
+            return false;
+        }
         if (level == HUFFMAN_ONLY) {
             d.setLevel(Deflater.DEFAULT_COMPRESSION);
             d.setStrategy(Deflater.HUFFMAN_ONLY);
@@ -229,6 +242,9 @@ public final class MessageDeflater implements AutoCloseable {
             d.setLevel(level);
             d.setStrategy(Deflater.DEFAULT_STRATEGY);
         }
+        levelOwner = d;
+        levelApplied = level;
+        return true;
     }
 
     /** Passes on all but the last four bytes produced so far in this message. */
