@@ -46,7 +46,7 @@ public final class MessageDeflater implements AutoCloseable {
     private int levelApplied;
     private boolean inMessage;
     private boolean messageHasOutput;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param level the compression level, -2 to 9 (see {@link #setLevel})
@@ -134,10 +134,14 @@ public final class MessageDeflater implements AutoCloseable {
         if (len == 0) {
             return;
         }
-        d.setInput(b, off, len);
-        // zlib copies the input into its window, so b is free once everything was consumed.
-        while (!d.needsInput()) {
-            emit(d.deflate(buf, 0, buf.length, Deflater.NO_FLUSH), out);
+        try {
+            d.setInput(b, off, len);
+            // zlib copies the input into its window, so b is free once everything was consumed.
+            while (!d.needsInput()) {
+                emit(d.deflate(buf, 0, buf.length, Deflater.NO_FLUSH), out);
+            }
+        } catch (NullPointerException e) {
+            throw closedWhileInUse(e);
         }
     }
 
@@ -149,11 +153,15 @@ public final class MessageDeflater implements AutoCloseable {
      */
     public void finishMessage(ByteSink out) throws IOException {
         Deflater d = begin(out);
-        int n;
-        do {
-            n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
-            emit(n, out);
-        } while (n == buf.length);
+        try {
+            int n;
+            do {
+                n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+                emit(n, out);
+            } while (n == buf.length);
+        } catch (NullPointerException e) {
+            throw closedWhileInUse(e);
+        }
         boolean tail = heldLength == TAIL_LENGTH && held[0] == 0 && held[1] == 0 && held[2] == (byte) 0xff
                 && held[3] == (byte) 0xff;
         if (!tail) {
@@ -184,9 +192,12 @@ public final class MessageDeflater implements AutoCloseable {
         endMessage();
     }
 
-    /** Ends the zlib state this object holds; later use throws {@link IllegalStateException}. */
+    /**
+     * Ends the zlib state this object holds; later use throws {@link IllegalStateException}, and a
+     * message being written by another thread at that moment fails with an {@link IOException}.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -201,33 +212,48 @@ public final class MessageDeflater implements AutoCloseable {
     }
 
     private Deflater begin(ByteSink out) throws IOException {
-        if (closed) {
-            throw new IllegalStateException("websocket: compressor closed");
-        }
-        if (!inMessage) {
-            if (deflater == null) {
-                deflater = noContextTakeover ? pool.borrowDeflater() : pool.createDeflater();
+        if (inMessage) {
+            Deflater d = deflater;
+            if (d == null) {
+                throw new IOException("websocket: compressor closed");
             }
-            inMessage = true;
-            messageHasOutput = false;
-            if (applyLevel(deflater, level)) {
-                // The JDK applies new parameters inside its next deflate call, and zlib then
-                // compresses that call's input with the old ones; a call without input makes the
-                // new level govern all of this message (after a sync flush it outputs nothing).
-                deflater.setInput(EMPTY);
-                emit(deflater.deflate(buf, 0, buf.length, Deflater.NO_FLUSH), out);
+            return d;
+        }
+        Deflater d = takeDeflater();
+        inMessage = true;
+        messageHasOutput = false;
+        if (applyLevel(d, level)) {
+            // The JDK applies new parameters inside its next deflate call, and zlib then compresses
+            // that call's input with the old ones; a call without input makes the new level govern
+            // all of this message (after a sync flush it outputs nothing).
+            try {
+                d.setInput(EMPTY);
+                emit(d.deflate(buf, 0, buf.length, Deflater.NO_FLUSH), out);
+            } catch (NullPointerException e) {
+                throw closedWhileInUse(e);
             }
         }
-        return deflater;
+        return d;
     }
 
-    private void endMessage() {
+    // synchronized with close(): a deflater must never be both pooled and ended
+    private synchronized void endMessage() {
         inMessage = false;
         if (noContextTakeover && deflater != null) {
             Deflater d = deflater;
             deflater = null;
             pool.release(d);
         }
+    }
+
+    private synchronized Deflater takeDeflater() {
+        if (closed) {
+            throw new IllegalStateException("websocket: compressor closed");
+        }
+        if (deflater == null) {
+            deflater = noContextTakeover ? pool.borrowDeflater() : pool.createDeflater();
+        }
+        return deflater;
     }
 
     /** @return whether the deflater's parameters changed */
@@ -245,6 +271,11 @@ public final class MessageDeflater implements AutoCloseable {
         levelOwner = d;
         levelApplied = level;
         return true;
+    }
+
+    /** The JDK throws NullPointerException from a Deflater that another thread ended. */
+    private static IOException closedWhileInUse(NullPointerException e) {
+        return new IOException("websocket: compressor closed", e);
     }
 
     /** Passes on all but the last four bytes produced so far in this message. */

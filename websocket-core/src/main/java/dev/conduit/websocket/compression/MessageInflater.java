@@ -42,7 +42,7 @@ public final class MessageInflater implements AutoCloseable {
     private byte[] input;
     private Inflater inflater;
     private MessageStream current;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param noContextTakeover whether the peer compresses every message on its own (the agreed
@@ -76,7 +76,7 @@ public final class MessageInflater implements AutoCloseable {
      *         later messages decode, without it it leaves {@code compressedPayload} where it is.
      * @throws IOException if closing the previous message fails
      */
-    public InputStream newMessage(InputStream compressedPayload, long limit) throws IOException {
+    public synchronized InputStream newMessage(InputStream compressedPayload, long limit) throws IOException {
         Objects.requireNonNull(compressedPayload, "compressedPayload");
         if (closed) {
             throw new IllegalStateException("websocket: decompressor closed");
@@ -131,7 +131,7 @@ public final class MessageInflater implements AutoCloseable {
 
     /** Ends the zlib state this object holds; a message in progress fails. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -147,7 +147,8 @@ public final class MessageInflater implements AutoCloseable {
         }
     }
 
-    private void messageEnded(MessageStream s) {
+    // synchronized with close(): an inflater must never be both pooled and ended
+    private synchronized void messageEnded(MessageStream s) {
         if (current == s) {
             current = null;
         }
@@ -158,7 +159,7 @@ public final class MessageInflater implements AutoCloseable {
         }
     }
 
-    private void messageFailed(MessageStream s) {
+    private synchronized void messageFailed(MessageStream s) {
         // The inflater's state is unknown now: never reuse or pool it. The connection fails anyway.
         if (current == s) {
             current = null;
@@ -223,6 +224,9 @@ public final class MessageInflater implements AutoCloseable {
                 int n;
                 try {
                     n = inf.inflate(b, off, len);
+                } catch (NullPointerException e) {
+                    // The JDK's way of saying that another thread ended the inflater (connection closed).
+                    throw new IOException("websocket: decompressor closed", e);
                 } catch (DataFormatException e) {
                     ProtocolException pe = new ProtocolException(WebSocket.CLOSE_INVALID_FRAME_PAYLOAD_DATA,
                             "invalid compressed data");
