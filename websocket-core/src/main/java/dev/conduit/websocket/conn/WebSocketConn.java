@@ -1,16 +1,262 @@
 package dev.conduit.websocket.conn;
 
+import dev.conduit.websocket.CloseHandler;
+import dev.conduit.websocket.CloseSentException;
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.Message;
+import dev.conduit.websocket.MessageReader;
 import dev.conduit.websocket.NetConn;
+import dev.conduit.websocket.PingHandler;
+import dev.conduit.websocket.PongHandler;
+import dev.conduit.websocket.PreparedMessage;
+import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.frame.FrameReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Type;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 
-/** Placeholder: the implementation lands in the next commit. */
-public abstract class WebSocketConn implements Conn {
+/**
+ * The {@link Conn} implementation: a {@link ConnReader} and a {@link ConnWriter} over one
+ * {@link NetConn}, plus what belongs to the connection as a whole (closing, accessors, JSON).
+ */
+public final class WebSocketConn implements Conn {
+    private final NetConn net;
+    private final ConnSettings settings;
+    private final ConnWriter writer;
+    private final ConnReader reader;
+    private final CloseTracker closes;
+    private final JsonCodec json;
+
+    private WebSocketConn(NetConn net, ConnSettings settings) {
+        this.net = net;
+        this.settings = settings;
+        this.closes = new CloseTracker(settings.listener);
+        this.writer = new ConnWriter(net, !settings.server, settings, closes);
+        FrameReader frames = new FrameReader(net::read, settings.server, settings.compression != null,
+                settings.readBufferSize, settings.bufferedInput);
+        this.reader = new ConnReader(frames, writer, settings, closes);
+        this.json = settings.effectiveJsonCodec();
+    }
+
     /**
-     * @param netConn the transport, after a completed handshake
-     * @param settings what the handshake negotiated
+     * Opens a connection over a transport whose handshake is complete.
+     *
+     * @param netConn the transport
+     * @param settings the side and what the handshake negotiated
      * @return the connection
      */
     public static WebSocketConn open(NetConn netConn, ConnSettings settings) {
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(netConn, "netConn");
+        Objects.requireNonNull(settings, "settings");
+        WebSocketConn conn = new WebSocketConn(netConn, settings);
+        settings.listener.opened(conn);
+        return conn;
+    }
+
+    // ---- reading -------------------------------------------------------------------------
+
+    @Override
+    public Message readMessage() throws IOException {
+        return reader.readMessage();
+    }
+
+    @Override
+    public MessageReader nextReader() throws IOException {
+        return reader.nextReader();
+    }
+
+    @Override
+    public <T> T readJson(Class<T> type) throws IOException {
+        return json.read(reader.nextReader().reader(), type);
+    }
+
+    @Override
+    public <T> T readJson(Type type) throws IOException {
+        return json.read(reader.nextReader().reader(), type);
+    }
+
+    @Override
+    public void readJson(Object target) throws IOException {
+        json.readInto(reader.nextReader().reader(), target);
+    }
+
+    // ---- writing -------------------------------------------------------------------------
+
+    @Override
+    public void writeMessage(int messageType, byte[] data) throws IOException {
+        writer.writeMessage(messageType, data, 0, data.length);
+    }
+
+    @Override
+    public OutputStream nextWriter(int messageType) throws IOException {
+        return writer.nextWriter(messageType);
+    }
+
+    @Override
+    public void writeJson(Object value) throws IOException {
+        // Encode first: unlike gorilla, a value that cannot be encoded sends nothing.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        json.write(out, value);
+        byte[] bytes = out.toByteArray();
+        writer.writeMessage(WebSocket.TEXT_MESSAGE, bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void writeControl(int messageType, byte[] data, Instant deadline) throws IOException {
+        writer.writeControl(messageType, data, deadline);
+    }
+
+    @Override
+    public void writePreparedMessage(PreparedMessage message) throws IOException {
+        writer.writePrepared(message);
+    }
+
+    // ---- closing -------------------------------------------------------------------------
+
+    @Override
+    public void close() throws IOException {
+        try {
+            net.close();
+        } finally {
+            closes.transportClosed();
+        }
+    }
+
+    @Override
+    public void close(int code, String reason, Duration timeout) throws IOException {
+        byte[] payload = WebSocket.formatCloseMessage(code, reason);
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            boolean sent = sendClose(payload, deadline);
+            if (sent && !closes.closeReceived() && reader.readError() == null) {
+                awaitPeerClose(deadline);
+            }
+        } finally {
+            close();
+        }
+    }
+
+    private boolean sendClose(byte[] payload, Instant deadline) {
+        try {
+            writer.writeControl(WebSocket.CLOSE_MESSAGE, payload, deadline);
+            return true;
+        } catch (CloseSentException e) {
+            return true; // already sent (for example by the close handler): still wait for the peer
+        } catch (IOException e) {
+            return false; // transport gone or too slow: nothing to wait for
+        }
+    }
+
+    private void awaitPeerClose(Instant deadline) {
+        if (reader.readLock.tryLock()) {
+            // Nobody is reading: read (and discard) until the peer's close arrives.
+            try {
+                net.setReadDeadline(deadline);
+                reader.drainUntilClosed();
+            } catch (IOException e) {
+                // The transport cannot take a deadline: close without waiting.
+            } finally {
+                reader.readLock.unlock();
+            }
+        } else {
+            // Another thread is inside a read: it will see the close; wait for it to.
+            try {
+                closes.awaitReadSideDone(Math.max(0, Duration.between(Instant.now(), deadline).toNanos()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- settings ------------------------------------------------------------------------
+
+    @Override
+    public void setReadDeadline(Instant deadline) throws IOException {
+        net.setReadDeadline(deadline);
+    }
+
+    @Override
+    public void setWriteDeadline(Instant deadline) throws IOException {
+        writer.setWriteDeadline(deadline);
+    }
+
+    @Override
+    public void setReadLimit(long limit) {
+        reader.setReadLimit(limit);
+    }
+
+    @Override
+    public void setPingHandler(PingHandler handler) {
+        reader.setPingHandler(handler);
+    }
+
+    @Override
+    public PingHandler pingHandler() {
+        return reader.pingHandler();
+    }
+
+    @Override
+    public void setPongHandler(PongHandler handler) {
+        reader.setPongHandler(handler);
+    }
+
+    @Override
+    public PongHandler pongHandler() {
+        return reader.pongHandler();
+    }
+
+    @Override
+    public void setCloseHandler(CloseHandler handler) {
+        reader.setCloseHandler(handler);
+    }
+
+    @Override
+    public CloseHandler closeHandler() {
+        return reader.closeHandler();
+    }
+
+    @Override
+    public void enableWriteCompression(boolean enable) {
+        // No effect until permessage-deflate is negotiated (compression package).
+    }
+
+    @Override
+    public void setCompressionLevel(int level) {
+        if (level < -2 || level > 9) {
+            throw new IllegalArgumentException("websocket: invalid compression level " + level);
+        }
+    }
+
+    // ---- accessors -----------------------------------------------------------------------
+
+    @Override
+    public SocketAddress localAddr() {
+        return net.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddr() {
+        return net.remoteAddress();
+    }
+
+    @Override
+    public String subprotocol() {
+        return settings.subprotocol;
+    }
+
+    @Override
+    public NetConn netConn() {
+        return net;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketConn[" + (settings.server ? "server" : "client") + ", remote=" + net.remoteAddress() + "]";
     }
 }

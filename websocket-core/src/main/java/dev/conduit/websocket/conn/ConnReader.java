@@ -1,0 +1,330 @@
+package dev.conduit.websocket.conn;
+
+import dev.conduit.websocket.CloseException;
+import dev.conduit.websocket.CloseHandler;
+import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.Message;
+import dev.conduit.websocket.MessageReader;
+import dev.conduit.websocket.PingHandler;
+import dev.conduit.websocket.PongHandler;
+import dev.conduit.websocket.ProtocolException;
+import dev.conduit.websocket.ReadLimitException;
+import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.frame.ClosePayload;
+import dev.conduit.websocket.frame.FrameHeader;
+import dev.conduit.websocket.frame.FrameReader;
+import dev.conduit.websocket.frame.Opcode;
+import dev.conduit.websocket.frame.Utf8Validator;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The read side of a connection: turns frames into messages, enforces the rules that span frames
+ * (fragment order, read limit, UTF-8 of text), runs the control-frame handlers on the reading
+ * thread, and makes the first error permanent.
+ */
+final class ConnReader {
+    private final FrameReader frames;
+    private final ConnWriter writer;
+    private final ConnListener listener;
+    private final CloseTracker closes;
+    /** Held for the duration of every read call, so a graceful close knows whether someone reads. */
+    final ReentrantLock readLock = new ReentrantLock();
+
+    private volatile IOException readError;
+    private long readLimit;
+    private long messageLength;
+    private boolean fragmentOpen;
+    private MessageStream current;
+
+    private final PingHandler defaultPingHandler;
+    private final PongHandler defaultPongHandler = appData -> {
+    };
+    private final CloseHandler defaultCloseHandler;
+    private volatile PingHandler pingHandler;
+    private volatile PongHandler pongHandler;
+    private volatile CloseHandler closeHandler;
+
+    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, CloseTracker closes) {
+        this.frames = frames;
+        this.writer = writer;
+        this.listener = settings.listener;
+        this.closes = closes;
+        this.readLimit = settings.readLimit;
+        this.defaultPingHandler = writer::queuePong;
+        this.defaultCloseHandler = (code, text) -> writer.sendCloseReplyQuietly(
+                code == WebSocket.CLOSE_NO_STATUS_RECEIVED ? new byte[0] : WebSocket.formatCloseMessage(code, ""));
+        this.pingHandler = defaultPingHandler;
+        this.pongHandler = defaultPongHandler;
+        this.closeHandler = defaultCloseHandler;
+    }
+
+    // ---- messages ------------------------------------------------------------------------
+
+    MessageReader nextReader() throws IOException {
+        readLock.lock();
+        try {
+            return nextReaderLocked();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private MessageReader nextReaderLocked() throws IOException {
+        checkReadable();
+        if (current != null) {
+            current.stale = true;
+            current = null;
+        }
+        try {
+            while (true) {
+                FrameHeader h = nextDataFrame();
+                if (h.opcode() == Opcode.CONTINUATION) {
+                    continue; // the rest of a message the application abandoned: skipped unread
+                }
+                current = new MessageStream(h.opcode(), h.fin());
+                return new MessageReader(h.opcode(), current);
+            }
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    Message readMessage() throws IOException {
+        readLock.lock();
+        try {
+            MessageReader r = nextReaderLocked();
+            MessageStream s = (MessageStream) r.reader();
+            // Size the array from the first frame, but never trust a peer's length for more than 64 KiB up front.
+            byte[] data = new byte[(int) Math.min(frames.remaining(), 64 * 1024)];
+            int n = 0;
+            while (true) {
+                if (n == data.length) {
+                    long want = Math.max(Math.max(data.length * 2L, 256), n + frames.remaining());
+                    data = Arrays.copyOf(data, (int) Math.min(want, Integer.MAX_VALUE - 8));
+                }
+                int r2 = s.readLocked(data, n, data.length - n);
+                if (r2 < 0) {
+                    break;
+                }
+                n += r2;
+            }
+            return new Message(r.messageType(), n == data.length ? data : Arrays.copyOf(data, n));
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** Reads frames until the peer's close or an error; used by a graceful close. */
+    void drainUntilClosed() {
+        try {
+            while (true) {
+                nextReader().reader().transferTo(OutputStream.nullOutputStream());
+            }
+        } catch (IOException e) {
+            // The close (or a timeout) ends the drain; it is the read error now.
+        }
+    }
+
+    void setReadLimit(long limit) {
+        this.readLimit = limit;
+    }
+
+    IOException readError() {
+        return readError;
+    }
+
+    // ---- frames --------------------------------------------------------------------------
+
+    /** Reads frames, handling control frames in place, until a data or continuation frame. */
+    private FrameHeader nextDataFrame() throws IOException {
+        while (true) {
+            FrameHeader h = frames.readHeader();
+            int op = h.opcode();
+            if (Opcode.isControl(op)) {
+                handleControl(op);
+                continue;
+            }
+            if (op == Opcode.CONTINUATION && !fragmentOpen) {
+                throw new ProtocolException(WebSocket.CLOSE_PROTOCOL_ERROR, "continuation after FIN");
+            }
+            if (op != Opcode.CONTINUATION && fragmentOpen) {
+                throw new ProtocolException(WebSocket.CLOSE_PROTOCOL_ERROR, "data before FIN");
+            }
+            fragmentOpen = !h.fin();
+            if (op != Opcode.CONTINUATION) {
+                messageLength = 0;
+            }
+            messageLength += h.payloadLength();
+            long limit = readLimit;
+            // Checked at the header, before any of the payload is read.
+            if (limit > 0 && messageLength > limit) {
+                writer.sendCloseQuietly(WebSocket.CLOSE_MESSAGE_TOO_BIG, "");
+                throw new ReadLimitException();
+            }
+            return h;
+        }
+    }
+
+    private void handleControl(int op) throws IOException {
+        byte[] payload = frames.readFullPayload();
+        switch (op) {
+            case Opcode.PING -> {
+                listener.controlReceived(WebSocket.PING_MESSAGE);
+                pingHandler.handle(payload);
+            }
+            case Opcode.PONG -> {
+                listener.controlReceived(WebSocket.PONG_MESSAGE);
+                pongHandler.handle(payload);
+            }
+            default -> {
+                ClosePayload close = ClosePayload.parse(payload, payload.length);
+                closes.closeReceived(close.code());
+                closeHandler.handle(close.code(), close.reason());
+                throw new CloseException(close.code(), close.reason());
+            }
+        }
+    }
+
+    private void checkReadable() throws IOException {
+        IOException e = readError;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** Makes {@code e} the permanent read error (first one wins) and tells the peer why. */
+    private IOException fail(IOException e) {
+        if (readError != null) {
+            return readError;
+        }
+        IOException stored = e;
+        if (e instanceof ProtocolException pe) {
+            listener.error(pe.closeCode() == WebSocket.CLOSE_INVALID_FRAME_PAYLOAD_DATA
+                    ? ConnListener.ErrorKind.INVALID_UTF8 : ConnListener.ErrorKind.PROTOCOL, pe);
+            writer.sendCloseQuietly(pe.closeCode(), pe.getMessage().substring("websocket: ".length()));
+        } else if (e instanceof ReadLimitException) {
+            listener.error(ConnListener.ErrorKind.MESSAGE_TOO_BIG, e);
+        } else if (e instanceof EOFException) {
+            // A peer that drops TCP, between frames or inside one, reads as abnormal closure (gorilla).
+            stored = new CloseException(WebSocket.CLOSE_ABNORMAL_CLOSURE, "unexpected EOF", e);
+            listener.error(ConnListener.ErrorKind.IO, e);
+        } else if (e instanceof SocketTimeoutException) {
+            listener.error(ConnListener.ErrorKind.TIMEOUT, e);
+        } else if (!(e instanceof CloseException)) {
+            listener.error(ConnListener.ErrorKind.IO, e);
+        }
+        readError = stored;
+        closes.readSideDone();
+        return stored;
+    }
+
+    // ---- handlers ------------------------------------------------------------------------
+
+    void setPingHandler(PingHandler h) {
+        pingHandler = h == null ? defaultPingHandler : h;
+    }
+
+    PingHandler pingHandler() {
+        return pingHandler;
+    }
+
+    void setPongHandler(PongHandler h) {
+        pongHandler = h == null ? defaultPongHandler : h;
+    }
+
+    PongHandler pongHandler() {
+        return pongHandler;
+    }
+
+    void setCloseHandler(CloseHandler h) {
+        closeHandler = h == null ? defaultCloseHandler : h;
+    }
+
+    CloseHandler closeHandler() {
+        return closeHandler;
+    }
+
+    /** One message's payload. Reads validate text as they go, so invalid UTF-8 fails fast. */
+    private final class MessageStream extends InputStream {
+        private final int messageType;
+        private final Utf8Validator utf8;
+        private boolean lastFrame;
+        private boolean done;
+        private long length;
+        volatile boolean stale;
+
+        MessageStream(int messageType, boolean fin) {
+            this.messageType = messageType;
+            this.utf8 = messageType == WebSocket.TEXT_MESSAGE ? new Utf8Validator() : null;
+            this.lastFrame = fin;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n;
+            do {
+                n = read(one, 0, 1);
+            } while (n == 0);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            readLock.lock();
+            try {
+                return readLocked(b, off, len);
+            } finally {
+                readLock.unlock();
+            }
+        }
+
+        int readLocked(byte[] b, int off, int len) throws IOException {
+            if (stale || done) {
+                return -1;
+            }
+            checkReadable();
+            if (len == 0) {
+                return 0;
+            }
+            try {
+                while (true) {
+                    if (frames.remaining() > 0) {
+                        int n = frames.readPayload(b, off, len);
+                        if (utf8 != null && !utf8.update(b, off, n)) {
+                            throw new ProtocolException(WebSocket.CLOSE_INVALID_FRAME_PAYLOAD_DATA, "invalid UTF-8 in text message");
+                        }
+                        length += n;
+                        return n;
+                    }
+                    if (lastFrame) {
+                        if (utf8 != null && !utf8.isComplete()) {
+                            throw new ProtocolException(WebSocket.CLOSE_INVALID_FRAME_PAYLOAD_DATA, "text message ends inside a UTF-8 sequence");
+                        }
+                        done = true;
+                        listener.messageRead(messageType, length);
+                        return -1;
+                    }
+                    FrameHeader h = nextDataFrame();
+                    if (h.opcode() != Opcode.CONTINUATION) {
+                        throw new ProtocolException(WebSocket.CLOSE_PROTOCOL_ERROR, "data before FIN");
+                    }
+                    lastFrame = h.fin();
+                }
+            } catch (IOException e) {
+                throw fail(e);
+            }
+        }
+
+        @Override
+        public int available() {
+            return stale || done ? 0 : (int) Math.min(frames.remaining(), Integer.MAX_VALUE);
+        }
+    }
+}

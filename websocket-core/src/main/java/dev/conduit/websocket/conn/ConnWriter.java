@@ -1,0 +1,556 @@
+package dev.conduit.websocket.conn;
+
+import dev.conduit.websocket.BufferPool;
+import dev.conduit.websocket.CloseSentException;
+import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.NetConn;
+import dev.conduit.websocket.PreparedMessage;
+import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.WebSocketException;
+import dev.conduit.websocket.frame.FrameEncoder;
+import dev.conduit.websocket.frame.Masking;
+import dev.conduit.websocket.frame.Opcode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write side of a connection. Two locks make concurrent writers safe without corrupting
+ * the stream: the message lock (a semaphore, since a streamed message may be finished by another
+ * thread than the one that began it) keeps data messages whole, and the frame lock serialises
+ * single frames, so control frames can pass between the fragments of a streamed message.
+ * Neither is a monitor: a virtual thread blocked in a write never pins its carrier.
+ */
+final class ConnWriter {
+    private static final Duration CONTROL_REPLY_WAIT = Duration.ofSeconds(1);
+    private static final int MAX_DIRECT_CHUNK = 64 * 1024;
+
+    private final NetConn net;
+    private final boolean client;
+    private final int bufferSize;
+    private final BufferPool pool;
+    private final ConnListener listener;
+    private final CloseTracker closes;
+
+    private final ReentrantLock frameLock = new ReentrantLock();
+    private final Semaphore messageLock = new Semaphore(1, true);
+    private volatile Thread messageOwner;
+    private StreamWriter openWriter;
+
+    private final byte[] controlFrame = new byte[FrameEncoder.MAX_HEADER_SIZE + 125];
+    private final byte[] headerScratch = new byte[FrameEncoder.MAX_HEADER_SIZE];
+    private byte[] messageBuffer;
+    private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
+
+    private volatile IOException writeError;
+    private volatile Instant writeDeadline;
+
+    ConnWriter(NetConn net, boolean client, ConnSettings settings, CloseTracker closes) {
+        this.net = net;
+        this.client = client;
+        this.bufferSize = settings.writeBufferSize;
+        this.pool = settings.writeBufferPool;
+        this.listener = settings.listener;
+        this.closes = closes;
+    }
+
+    void setWriteDeadline(Instant deadline) throws IOException {
+        writeDeadline = deadline;
+        frameLock.lock();
+        try {
+            net.setWriteDeadline(deadline);
+        } finally {
+            frameLock.unlock();
+        }
+    }
+
+    // ---- data messages -------------------------------------------------------------------
+
+    void writeMessage(int messageType, byte[] data, int off, int len) throws IOException {
+        if (isControlType(messageType)) {
+            byte[] payload = new byte[len];
+            System.arraycopy(data, off, payload, 0, len);
+            writeControl(messageType, payload, null);
+            return;
+        }
+        checkDataType(messageType);
+        closeOwnOpenWriter();
+        acquireMessage();
+        try {
+            writeFrame(true, messageType, data, off, len);
+            listener.messageWritten(messageType, len);
+        } finally {
+            releaseMessage();
+        }
+    }
+
+    void writePrepared(PreparedMessage message) throws IOException {
+        int type = message.messageType();
+        if (isControlType(type)) {
+            writeControl(type, message.data(), null);
+            return;
+        }
+        closeOwnOpenWriter();
+        if (client) {
+            // A client frame needs a fresh mask per connection (gorilla shares one): frame it here.
+            byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
+            acquireMessage();
+            try {
+                writeFrame(true, type, raw, 0, raw.length);
+                listener.messageWritten(type, raw.length);
+            } finally {
+                releaseMessage();
+            }
+            return;
+        }
+        byte[] wire = message.encoding(PreparedKey.SERVER_PLAIN, d -> {
+            byte[] frame = new byte[FrameEncoder.headerSize(d.length, false) + d.length];
+            int h = FrameEncoder.writeHeader(frame, 0, true, false, type, d.length, false, 0);
+            System.arraycopy(d, 0, frame, h, d.length);
+            return frame;
+        });
+        acquireMessage();
+        try {
+            lockFrame(writeDeadline);
+            try {
+                checkWritable();
+                writeRaw(wire, 0, wire.length);
+            } finally {
+                unlockFrame();
+            }
+            listener.messageWritten(type, message.length());
+        } finally {
+            releaseMessage();
+        }
+    }
+
+    OutputStream nextWriter(int messageType) throws IOException {
+        closeOwnOpenWriter();
+        if (isControlType(messageType)) {
+            return new ControlWriter(messageType);
+        }
+        checkDataType(messageType);
+        checkWritable();
+        acquireMessage();
+        StreamWriter w = new StreamWriter(messageType);
+        openWriter = w;
+        return w;
+    }
+
+    private void closeOwnOpenWriter() {
+        StreamWriter w = openWriter;
+        if (w != null && messageOwner == Thread.currentThread()) {
+            try {
+                w.close();
+            } catch (IOException ignored) {
+                // gorilla ignores it too: the error is now the connection's write error.
+            }
+        }
+    }
+
+    private void acquireMessage() throws IOException {
+        checkWritable();
+        Instant deadline = writeDeadline;
+        try {
+            if (deadline == null) {
+                messageLock.acquire();
+            } else if (!messageLock.tryAcquire(nanosUntil(deadline), TimeUnit.NANOSECONDS)) {
+                throw new SocketTimeoutException("websocket: write timeout waiting for another message to finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("websocket: interrupted waiting to write");
+        }
+        messageOwner = Thread.currentThread();
+        if (messageBuffer == null) {
+            byte[] b = pool != null ? pool.get(bufferSize + FrameEncoder.MAX_HEADER_SIZE) : null;
+            messageBuffer = b != null ? b : new byte[bufferSize + FrameEncoder.MAX_HEADER_SIZE];
+        }
+    }
+
+    private void releaseMessage() {
+        openWriter = null;
+        messageOwner = null;
+        if (pool != null && messageBuffer != null) {
+            pool.put(messageBuffer);
+            messageBuffer = null;
+        }
+        messageLock.release();
+    }
+
+    // ---- control messages ----------------------------------------------------------------
+
+    void writeControl(int messageType, byte[] data, Instant deadline) throws IOException {
+        if (!isControlType(messageType)) {
+            throw new IllegalArgumentException("websocket: bad write message type " + messageType + " for a control message");
+        }
+        if (data.length > 125) {
+            throw new IllegalArgumentException("websocket: invalid control frame: payload of " + data.length + " bytes");
+        }
+        if (deadline != null && !Instant.now().isBefore(deadline)) {
+            throw new SocketTimeoutException("websocket: write timeout");
+        }
+        lockFrame(deadline);
+        try {
+            checkWritable();
+            if (deadline != null) {
+                net.setWriteDeadline(deadline);
+            }
+            try {
+                writeControlLocked(messageType, data);
+            } finally {
+                if (deadline != null) {
+                    net.setWriteDeadline(writeDeadline);
+                }
+            }
+        } finally {
+            unlockFrame();
+        }
+        if (messageType == WebSocket.CLOSE_MESSAGE) {
+            closes.closeSent(data);
+            // Every later write fails: RFC 6455 §5.5.1 allows nothing after a close frame.
+            writeError = new CloseSentException();
+        } else {
+            listener.controlSent(messageType);
+        }
+    }
+
+    /**
+     * Sends a pong for a ping. If another thread holds the frame lock the pong is left for it to
+     * send when its frame is done: the reader never waits on a slow writer, and the pong is never
+     * dropped (only superseded by a newer one, as RFC 6455 §5.5.3 allows).
+     */
+    void queuePong(byte[] payload) {
+        pendingPong.set(payload);
+        drainPendingPong();
+    }
+
+    private void drainPendingPong() {
+        while (pendingPong.get() != null && frameLock.tryLock()) {
+            try {
+                writePendingPongLocked();
+            } finally {
+                frameLock.unlock();
+            }
+        }
+    }
+
+    private void writePendingPongLocked() {
+        byte[] pong = pendingPong.getAndSet(null);
+        if (pong == null || writeError != null) {
+            return;
+        }
+        try {
+            writeControlLocked(WebSocket.PONG_MESSAGE, pong);
+            listener.controlSent(WebSocket.PONG_MESSAGE);
+        } catch (IOException e) {
+            // Already recorded as the write error; the reader sees the transport fail on its own.
+        }
+    }
+
+    /** Best-effort close reply or error close: bounded wait, errors ignored (the read error wins). */
+    void sendCloseQuietly(int code, String reason) {
+        try {
+            writeControl(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(code, truncate(reason)),
+                    Instant.now().plus(CONTROL_REPLY_WAIT));
+        } catch (IOException | RuntimeException ignored) {
+            // Close already sent, transport gone or busy: nothing more can be said to the peer.
+        }
+    }
+
+    void sendCloseReplyQuietly(byte[] payload) {
+        try {
+            writeControl(WebSocket.CLOSE_MESSAGE, payload, Instant.now().plus(CONTROL_REPLY_WAIT));
+        } catch (IOException | RuntimeException ignored) {
+            // As gorilla's default close handler: errors are ignored.
+        }
+    }
+
+    private void writeControlLocked(int opcode, byte[] data) throws IOException {
+        int key = client ? Masking.newKey() : 0;
+        int h = FrameEncoder.writeHeader(controlFrame, 0, true, false, opcode, data.length, client, key);
+        System.arraycopy(data, 0, controlFrame, h, data.length);
+        if (client) {
+            Masking.mask(controlFrame, h, data.length, key, 0);
+        }
+        writeRaw(controlFrame, 0, h + data.length);
+    }
+
+    // ---- frames --------------------------------------------------------------------------
+
+    /** Writes one data frame; the caller holds the message lock, so messageBuffer is its own. */
+    private void writeFrame(boolean fin, int opcode, byte[] data, int off, int len) throws IOException {
+        lockFrame(writeDeadline);
+        try {
+            checkWritable();
+            int key = client ? Masking.newKey() : 0;
+            byte[] buf = messageBuffer;
+            int h = FrameEncoder.headerSize(len, client);
+            if (h + len <= buf.length) {
+                // Small frame: header and payload in one transport write.
+                FrameEncoder.writeHeader(buf, 0, fin, false, opcode, len, client, key);
+                System.arraycopy(data, off, buf, h, len);
+                if (client) {
+                    Masking.mask(buf, h, len, key, 0);
+                }
+                writeRaw(buf, 0, h + len);
+                return;
+            }
+            FrameEncoder.writeHeader(headerScratch, 0, fin, false, opcode, len, client, key);
+            writeChunk(headerScratch, 0, h);
+            if (client) {
+                // The caller's array must not change, so mask through the buffer.
+                long maskPos = 0;
+                for (int done = 0; done < len; ) {
+                    int n = Math.min(buf.length, len - done);
+                    System.arraycopy(data, off + done, buf, 0, n);
+                    maskPos = Masking.mask(buf, 0, n, key, maskPos);
+                    writeChunk(buf, 0, n);
+                    done += n;
+                }
+            } else {
+                // Bounded chunks: a container may copy one huge write onto its heap whole.
+                for (int done = 0; done < len; ) {
+                    int n = Math.min(MAX_DIRECT_CHUNK, len - done);
+                    writeChunk(data, off + done, n);
+                    done += n;
+                }
+            }
+            flush();
+        } finally {
+            unlockFrame();
+        }
+    }
+
+    /** Writes a frame whose payload already sits in messageBuffer after a header gap. */
+    private void writeBufferedFrame(boolean fin, int opcode, int payloadLen) throws IOException {
+        lockFrame(writeDeadline);
+        try {
+            checkWritable();
+            byte[] buf = messageBuffer;
+            int key = client ? Masking.newKey() : 0;
+            int h = FrameEncoder.headerSize(payloadLen, client);
+            int start = FrameEncoder.MAX_HEADER_SIZE - h;
+            FrameEncoder.writeHeader(buf, start, fin, false, opcode, payloadLen, client, key);
+            if (client) {
+                Masking.mask(buf, FrameEncoder.MAX_HEADER_SIZE, payloadLen, key, 0);
+            }
+            writeRaw(buf, start, h + payloadLen);
+        } finally {
+            unlockFrame();
+        }
+    }
+
+    private void writeRaw(byte[] b, int off, int len) throws IOException {
+        writeChunk(b, off, len);
+        flush();
+    }
+
+    private void writeChunk(byte[] b, int off, int len) throws IOException {
+        try {
+            net.write(b, off, len);
+        } catch (IOException e) {
+            fail(e);
+            throw e;
+        }
+    }
+
+    private void flush() throws IOException {
+        try {
+            net.flush();
+        } catch (IOException e) {
+            fail(e);
+            throw e;
+        }
+    }
+
+    private void fail(IOException e) {
+        if (writeError == null) {
+            writeError = e;
+            listener.error(e instanceof SocketTimeoutException ? ConnListener.ErrorKind.TIMEOUT : ConnListener.ErrorKind.IO, e);
+        }
+    }
+
+    private void lockFrame(Instant deadline) throws IOException {
+        try {
+            if (deadline == null) {
+                frameLock.lockInterruptibly();
+            } else if (!frameLock.tryLock(nanosUntil(deadline), TimeUnit.NANOSECONDS)) {
+                throw new SocketTimeoutException("websocket: write timeout");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("websocket: interrupted waiting to write");
+        }
+    }
+
+    private void unlockFrame() {
+        // A pong queued while we held the lock goes out before anyone else's frame.
+        writePendingPongLocked();
+        frameLock.unlock();
+        // The reader may have queued one after that check but before our unlock.
+        drainPendingPong();
+    }
+
+    private void checkWritable() throws IOException {
+        IOException e = writeError;
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private static long nanosUntil(Instant deadline) {
+        return Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+    }
+
+    private static boolean isControlType(int t) {
+        return t == WebSocket.CLOSE_MESSAGE || t == WebSocket.PING_MESSAGE || t == WebSocket.PONG_MESSAGE;
+    }
+
+    private static void checkDataType(int t) {
+        if (t != WebSocket.TEXT_MESSAGE && t != WebSocket.BINARY_MESSAGE) {
+            throw new IllegalArgumentException("websocket: bad write message type " + t);
+        }
+    }
+
+    private static String truncate(String reason) {
+        // Protocol error reasons are ASCII; 123 bytes is what fits beside the code.
+        return reason.length() <= 123 ? reason : reason.substring(0, 123);
+    }
+
+    /** Keys of the wire forms a connection asks a PreparedMessage for. */
+    enum PreparedKey {
+        RAW, SERVER_PLAIN
+    }
+
+    // ---- streams -------------------------------------------------------------------------
+
+    /** The stream of {@code nextWriter} for data messages: fills the buffer, sends full buffers as fragments. */
+    private final class StreamWriter extends OutputStream {
+        private final int messageType;
+        private int opcode;
+        private int count;
+        private long total;
+        private boolean closed;
+
+        StreamWriter(int messageType) {
+            this.messageType = messageType;
+            this.opcode = messageType;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ensureOpen();
+            try {
+                int capacity = bufferSize;
+                if (!client && len > 2 * capacity) {
+                    // Large writes skip the copy: what is buffered goes first, then the array itself.
+                    if (count > 0) {
+                        sendFragment();
+                    }
+                    writeFrame(false, opcode, b, off, len);
+                    opcode = Opcode.CONTINUATION;
+                    total += len;
+                    return;
+                }
+                while (len > 0) {
+                    if (count == capacity) {
+                        // Flush lazily: a buffer that is exactly full at close() becomes the final frame.
+                        sendFragment();
+                    }
+                    int n = Math.min(len, capacity - count);
+                    System.arraycopy(b, off, messageBuffer, FrameEncoder.MAX_HEADER_SIZE + count, n);
+                    count += n;
+                    total += n;
+                    off += n;
+                    len -= n;
+                }
+            } catch (IOException | RuntimeException e) {
+                abandon();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            try {
+                writeBufferedFrame(true, opcode, count);
+                listener.messageWritten(messageType, total);
+            } finally {
+                closed = true;
+                releaseMessage();
+            }
+        }
+
+        private void sendFragment() throws IOException {
+            writeBufferedFrame(false, opcode, count);
+            opcode = Opcode.CONTINUATION;
+            count = 0;
+        }
+
+        private void ensureOpen() throws IOException {
+            if (closed || openWriter != this) {
+                throw new WebSocketException("websocket: write closed");
+            }
+        }
+
+        private void abandon() {
+            if (!closed) {
+                closed = true;
+                releaseMessage();
+            }
+        }
+    }
+
+    /** The stream of {@code nextWriter} for control messages: collects at most 125 bytes. */
+    private final class ControlWriter extends OutputStream {
+        private final int messageType;
+        private final ByteArrayOutputStream payload = new ByteArrayOutputStream(125);
+        private boolean closed;
+
+        ControlWriter(int messageType) {
+            this.messageType = messageType;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new WebSocketException("websocket: write closed");
+            }
+            if (payload.size() + len > 125) {
+                closed = true;
+                throw new IllegalArgumentException("websocket: invalid control frame: payload over 125 bytes");
+            }
+            payload.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                writeControl(messageType, payload.toByteArray(), null);
+            }
+        }
+    }
+}
