@@ -2,6 +2,8 @@ package dev.conduit.websocket.compression;
 
 import dev.conduit.websocket.ProtocolException;
 import dev.conduit.websocket.WebSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -164,6 +166,28 @@ public final class ConnCompression implements AutoCloseable {
             inflater = new MessageInflater(params.receiveNoContextTakeover(server));
         }
         return inflater;
+    }
+
+    /**
+     * Write side (under the write lock): compresses a whole message with this end's compressor.
+     *
+     * @param data the payload
+     * @param off where it starts
+     * @param len its length
+     * @return the compressed payload (tail removed)
+     * @throws IOException if the connection's compression was closed meanwhile
+     */
+    public byte[] compress(byte[] data, int off, int len) throws IOException {
+        MessageDeflater d;
+        try {
+            d = deflater();
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(16, len / 2));
+        d.write(data, off, len, out::write);
+        d.finishMessage(out::write);
+        return out.toByteArray();
     }
 
     /**
