@@ -21,7 +21,6 @@ import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.frame.Opcode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HexFormat;
 import java.util.Random;
@@ -316,10 +315,5 @@ class ConnDeflateTest {
                 w.write(utf8("Hello"));
             }
         }).isInstanceOfAny(IOException.class, IllegalStateException.class);
-    }
-
-    @SuppressWarnings("unused")
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }
