@@ -474,6 +474,8 @@ final class ConnWriter {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("websocket: interrupted waiting to write");
         }
+        // A queued pong goes before our frame: it answers a ping that came before it.
+        writePendingPongLocked();
     }
 
     private void unlockFrame() {

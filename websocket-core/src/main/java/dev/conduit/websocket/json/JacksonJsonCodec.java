@@ -2,11 +2,11 @@ package dev.conduit.websocket.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.conduit.websocket.JsonCodec;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,19 +37,21 @@ public final class JacksonJsonCodec implements JsonCodec {
 
     @Override
     public <T> T read(InputStream in, Type type) throws IOException {
+        EndWatchingStream watched = new EndWatchingStream(in);
         try {
-            return mapper.readValue(in, mapper.constructType(type));
-        } catch (JsonEOFException | MismatchedInputException e) {
-            throw eofOr(e);
+            return mapper.readValue(watched, mapper.constructType(type));
+        } catch (JsonProcessingException e) {
+            throw eofOr(watched, e);
         }
     }
 
     @Override
     public void readInto(InputStream in, Object target) throws IOException {
+        EndWatchingStream watched = new EndWatchingStream(in);
         try {
-            mapper.readerForUpdating(target).readValue(in);
-        } catch (JsonEOFException | MismatchedInputException e) {
-            throw eofOr(e);
+            mapper.readerForUpdating(target).readValue(watched);
+        } catch (JsonProcessingException e) {
+            throw eofOr(watched, e);
         }
     }
 
@@ -58,14 +60,37 @@ public final class JacksonJsonCodec implements JsonCodec {
         mapper.writeValue(out, value);
     }
 
-    // Jackson reports "no content" as a MismatchedInputException; only that one means EOF.
-    private static IOException eofOr(IOException e) {
-        if (e instanceof JsonEOFException
-                || (e instanceof MismatchedInputException && String.valueOf(e.getMessage()).startsWith("No content"))) {
+    // Jackson words a document cut short in several ways (end-of-input, "No content", wrapped in
+    // mapping errors); what they share is that the message ended before the value did.
+    private static IOException eofOr(EndWatchingStream in, JsonProcessingException e) {
+        if (in.reachedEnd) {
             EOFException eof = new EOFException("unexpected EOF in JSON message");
             eof.initCause(e);
             return eof;
         }
         return e;
+    }
+
+    /** Remembers whether the message was read to its end. */
+    private static final class EndWatchingStream extends FilterInputStream {
+        boolean reachedEnd;
+
+        EndWatchingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            reachedEnd |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            reachedEnd |= n < 0;
+            return n;
+        }
     }
 }

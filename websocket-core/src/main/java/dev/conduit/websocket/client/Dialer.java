@@ -1,0 +1,750 @@
+package dev.conduit.websocket.client;
+
+import dev.conduit.websocket.BadHandshakeException;
+import dev.conduit.websocket.BufferPool;
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.conn.ConnSettings;
+import dev.conduit.websocket.conn.WebSocketConn;
+import dev.conduit.websocket.handshake.AcceptKey;
+import dev.conduit.websocket.handshake.HeaderTokens;
+import dev.conduit.websocket.net.SocketNetConn;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Opens client WebSocket connections: gorilla's {@code Dialer}.
+ *
+ * <pre>{@code
+ * Dialer dialer = Dialer.builder()
+ *         .subprotocols("chat.v2")
+ *         .handshakeTimeout(Duration.ofSeconds(10))
+ *         .build();
+ * try (Conn conn = dialer.dial(URI.create("wss://example.com/chat"), Map.of("Origin", List.of("https://example.com")))) {
+ *     conn.writeMessage(WebSocket.TEXT_MESSAGE, "hello".getBytes(StandardCharsets.UTF_8));
+ *     Message reply = conn.readMessage();
+ * }
+ * }</pre>
+ *
+ * A dialer is immutable and safe to share between threads; {@link #toBuilder()} derives a variant.
+ *
+ * <h2>What a dial does</h2>
+ * <ol>
+ * <li>Checks the URL: {@code ws} or {@code wss}, no user information (gorilla's "malformed ws or
+ * wss URL").</li>
+ * <li>Picks a route: the explicit {@linkplain Builder#proxy(URI) proxy URI}, else the
+ * {@link ProxySelector} (asked about the URL's {@code http}/{@code https} form, as the JDK's own
+ * HTTP client does), else direct. HTTP proxies are tunnelled with {@code CONNECT}; SOCKS proxies go
+ * through the JDK's SOCKS support.</li>
+ * <li>Connects; for {@code wss} runs TLS with the configured {@link SSLContext}, SNI set to the URL
+ * host and the host name verified ({@code HTTPS} endpoint identification).</li>
+ * <li>Sends {@code GET} with {@code Host} (the URL's host[:port] as written, or the caller's
+ * {@code Host} header), {@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Key},
+ * {@code Sec-WebSocket-Version: 13}, {@code Sec-WebSocket-Protocol} and the caller's headers.</li>
+ * <li>Validates the response: status 101, {@code Upgrade} containing {@code websocket},
+ * {@code Connection} containing {@code upgrade}, the exact {@code Sec-WebSocket-Accept}; and, unlike
+ * gorilla (RFC 6455 §4.1), no subprotocol and no extension the client did not offer.</li>
+ * </ol>
+ * The {@linkplain Builder#handshakeTimeout(Duration) handshake timeout} bounds steps 2 to 5
+ * (connect, proxy tunnel, TLS, request and response); name resolution of a direct target is not
+ * bounded. Any failure after the socket exists closes it.
+ */
+public final class Dialer {
+    /** gorilla's {@code DefaultDialer} handshake timeout. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(45);
+
+    /** Headers the dialer writes itself; a caller may not send them (gorilla's duplicate header check). */
+    private static final List<String> RESERVED_HEADERS = List.of(
+            "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions");
+    private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+
+    private static final Dialer DEFAULT = builder().build();
+
+    private final Duration handshakeTimeout;
+    private final int readBufferSize;
+    private final int writeBufferSize;
+    private final BufferPool writeBufferPool;
+    private final List<String> subprotocols;
+    private final boolean enableCompression;
+    private final SSLContext sslContext;
+    private final boolean defaultProxySelector;
+    private final ProxySelector proxySelector;
+    private final URI proxy;
+    private final JsonCodec jsonCodec;
+    private final ConnListener listener;
+    private final long readLimit;
+
+    private Dialer(Builder b) {
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.readBufferSize = b.readBufferSize;
+        this.writeBufferSize = b.writeBufferSize;
+        this.writeBufferPool = b.writeBufferPool;
+        this.subprotocols = List.copyOf(b.subprotocols);
+        this.enableCompression = b.enableCompression;
+        this.sslContext = b.sslContext;
+        this.defaultProxySelector = b.defaultProxySelector;
+        this.proxySelector = b.proxySelector;
+        this.proxy = b.proxy;
+        this.jsonCodec = b.jsonCodec;
+        this.listener = b.listener;
+        this.readLimit = b.readLimit;
+    }
+
+    /**
+     * gorilla's {@code DefaultDialer}: a 45 second handshake timeout, the JVM's default
+     * {@link ProxySelector} and {@link SSLContext}, 4096-byte buffers.
+     *
+     * @return the shared default dialer
+     */
+    public static Dialer defaultDialer() {
+        return DEFAULT;
+    }
+
+    /** @return a builder with the {@linkplain #defaultDialer() default} settings */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder starting from this dialer's settings */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Opens a connection without extra request headers.
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @return the open connection
+     * @throws BadHandshakeException if the server did not accept the upgrade
+     * @throws SocketTimeoutException if the handshake timeout passed
+     * @throws IOException if connecting, the proxy or TLS failed
+     * @throws IllegalArgumentException if the URL is not a valid {@code ws}/{@code wss} URL
+     */
+    public Conn dial(URI url) throws IOException {
+        return dialWithResponse(url, Map.of()).conn();
+    }
+
+    /**
+     * Opens a connection (gorilla's {@code Dial}).
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @param requestHeaders extra request headers such as {@code Origin}, {@code Cookie} or
+     *        {@code Authorization}; a {@code Host} entry replaces the {@code Host} header (not the
+     *        address dialed nor the TLS server name); may be {@code null}
+     * @return the open connection
+     * @throws BadHandshakeException if the server did not accept the upgrade; it carries the status,
+     *         the headers and the start of the body
+     * @throws SocketTimeoutException if the handshake timeout passed
+     * @throws IOException if connecting, the proxy or TLS failed
+     * @throws IllegalArgumentException if the URL is not a valid {@code ws}/{@code wss} URL, or a
+     *         header is one the dialer sets itself ({@code websocket: duplicate header not allowed})
+     *         or is not a valid header
+     */
+    public Conn dial(URI url, Map<String, List<String>> requestHeaders) throws IOException {
+        return dialWithResponse(url, requestHeaders).conn();
+    }
+
+    /**
+     * Opens a connection and returns the server's handshake response with it (gorilla's
+     * {@code Dial} returning {@code *http.Response}). On a refused handshake the response is in the
+     * {@link BadHandshakeException}.
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @param requestHeaders extra request headers, as for {@link #dial(URI, Map)}; may be {@code null}
+     * @return the open connection and the 101 response
+     * @throws BadHandshakeException if the server did not accept the upgrade
+     * @throws SocketTimeoutException if the handshake timeout passed
+     * @throws IOException if connecting, the proxy or TLS failed
+     * @throws IllegalArgumentException as for {@link #dial(URI, Map)}
+     */
+    public DialResult dialWithResponse(URI url, Map<String, List<String>> requestHeaders) throws IOException {
+        DialTarget target = DialTarget.of(url);
+        String key = AcceptKey.newClientKey();
+        byte[] request = buildRequest(target, key, requestHeaders == null ? Map.of() : requestHeaders);
+        Route route = route(target);
+        Instant deadline = null;
+        if (handshakeTimeout != null && !handshakeTimeout.isZero()) {
+            if (handshakeTimeout.isNegative()) {
+                throw new SocketTimeoutException("websocket: handshake timeout " + handshakeTimeout + " is negative");
+            }
+            deadline = Instant.now().plus(handshakeTimeout);
+        }
+
+        Socket raw = null;
+        SocketNetConn netConn = null;
+        try {
+            raw = route.connect(target, deadline);
+            Socket top = target.secure() ? startTls(raw, target, deadline) : raw;
+            netConn = new SocketNetConn(top, raw);
+            netConn.setReadDeadline(deadline);
+            netConn.setWriteDeadline(deadline);
+            netConn.write(request, 0, request.length);
+            netConn.flush();
+            ResponseHead head;
+            try {
+                head = ResponseHead.read(netConn, "handshake");
+            } catch (ResponseHead.MalformedResponseException e) {
+                throw new BadHandshakeException(e.getMessage().substring("websocket: ".length()), 0, Map.of(), null);
+            }
+            String subprotocol = validate(head, key, netConn);
+            netConn.setReadDeadline(null);
+            netConn.setWriteDeadline(null);
+            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover));
+            return new DialResult(conn, new HandshakeResponse(head.status, head.reason, head.headers));
+        } catch (SocketTimeoutException e) {
+            closeQuietly(netConn, raw);
+            if (deadline == null) {
+                throw e;
+            }
+            SocketTimeoutException timeout = new SocketTimeoutException(
+                    "websocket: the handshake with " + target.hostPort() + " did not finish within " + handshakeTimeout);
+            timeout.initCause(e);
+            throw timeout;
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(netConn, raw);
+            throw e;
+        }
+    }
+
+    private ConnSettings settings(String subprotocol, byte[] leftover) {
+        return ConnSettings.client()
+                .subprotocol(subprotocol)
+                .readBufferSize(readBufferSize)
+                .writeBufferSize(writeBufferSize)
+                .writeBufferPool(writeBufferPool)
+                .jsonCodec(jsonCodec)
+                .listener(listener)
+                .readLimit(readLimit)
+                .bufferedInput(leftover);
+    }
+
+    private byte[] buildRequest(DialTarget target, String key, Map<String, List<String>> callerHeaders) {
+        String host = target.authority();
+        StringBuilder extra = new StringBuilder();
+        for (Map.Entry<String, List<String>> header : callerHeaders.entrySet()) {
+            String name = header.getKey();
+            checkHeaderName(name);
+            List<String> values = header.getValue() == null ? List.of() : header.getValue();
+            if (name.equalsIgnoreCase("Host")) {
+                if (!values.isEmpty()) {
+                    host = checkHeaderValue(name, values.get(0));
+                }
+                continue;
+            }
+            for (String reserved : RESERVED_HEADERS) {
+                if (name.equalsIgnoreCase(reserved)) {
+                    throw duplicate(name);
+                }
+            }
+            if (name.equalsIgnoreCase(PROTOCOL_HEADER) && !subprotocols.isEmpty()) {
+                throw duplicate(name);
+            }
+            for (String value : values) {
+                extra.append(name).append(": ").append(checkHeaderValue(name, value)).append("\r\n");
+            }
+        }
+
+        StringBuilder request = new StringBuilder(256)
+                .append("GET ").append(target.requestTarget()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append("\r\n")
+                .append("Upgrade: websocket\r\n")
+                .append("Connection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
+        if (!subprotocols.isEmpty()) {
+            request.append(PROTOCOL_HEADER).append(": ").append(String.join(", ", subprotocols)).append("\r\n");
+        }
+        String extensions = extensionOffer();
+        if (extensions != null) {
+            request.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
+        }
+        request.append(extra).append("\r\n");
+        return request.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The {@code Sec-WebSocket-Extensions} offer. Compression seam: until permessage-deflate is
+     * implemented nothing is offered even when {@link #enableCompression} is set, so the server can
+     * never negotiate an extension and {@link #checkExtensions} rejects any it names.
+     */
+    private String extensionOffer() {
+        return null;
+    }
+
+    /**
+     * Validates a response the way gorilla does, plus the subprotocol and extension checks of
+     * RFC 6455 §4.1 that gorilla omits.
+     *
+     * @return the negotiated subprotocol, empty for none
+     */
+    private String validate(ResponseHead head, String key, SocketNetConn netConn) throws BadHandshakeException {
+        String problem = null;
+        if (head.status != 101) {
+            problem = "expected status 101 Switching Protocols, got " + head.status + (head.reason.isEmpty() ? "" : " " + head.reason);
+        } else if (!HeaderTokens.containsToken(head.values("Upgrade"), "websocket")) {
+            problem = "'Upgrade' header does not contain 'websocket'";
+        } else if (!HeaderTokens.containsToken(head.values("Connection"), "upgrade")) {
+            problem = "'Connection' header does not contain 'upgrade'";
+        } else if (!head.values("Sec-WebSocket-Accept").equals(List.of(AcceptKey.accept(key)))) {
+            problem = "'Sec-WebSocket-Accept' header does not match the key";
+        }
+        if (problem != null) {
+            throw new BadHandshakeException(problem, head.status, head.headers, ResponseBodyStart.read(netConn, head));
+        }
+        String subprotocol = checkSubprotocol(head.values(PROTOCOL_HEADER));
+        if (subprotocol == null) {
+            throw new BadHandshakeException("the server selected subprotocol " + head.values(PROTOCOL_HEADER)
+                    + " which the client did not offer " + subprotocols, head.status, head.headers, null);
+        }
+        String unrequested = checkExtensions(head.values("Sec-WebSocket-Extensions"));
+        if (unrequested != null) {
+            throw new BadHandshakeException("the server selected extension '" + unrequested
+                    + "' which the client did not offer", head.status, head.headers, null);
+        }
+        return subprotocol;
+    }
+
+    /** @return the selected subprotocol, "" for none, or {@code null} if it is not one we offered */
+    private String checkSubprotocol(List<String> lines) {
+        List<String> selected = new ArrayList<>();
+        for (String line : lines) {
+            if (!line.isBlank()) {
+                selected.add(line.strip());
+            }
+        }
+        if (selected.isEmpty()) {
+            return "";
+        }
+        if (selected.size() == 1 && subprotocols.contains(selected.get(0))) {
+            return selected.get(0);
+        }
+        return null;
+    }
+
+    /**
+     * Compression seam: once permessage-deflate lands, an extension answering our offer is
+     * negotiated here and handed to {@link ConnSettings}.
+     *
+     * @return the first extension the server selected although we offered none, or {@code null}
+     */
+    private String checkExtensions(List<String> lines) {
+        for (String line : lines) {
+            for (String element : line.split(",")) {
+                String name = element.split(";", 2)[0].strip();
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Socket startTls(Socket raw, DialTarget target, Instant deadline) throws IOException {
+        SSLContext context = sslContext;
+        if (context == null) {
+            try {
+                context = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("websocket: no default TLS context", e);
+            }
+        }
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, target.host(), target.port(), true);
+        SSLParameters params = tls.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(target.host())) {
+            params.setServerNames(List.of(new SNIHostName(target.host())));
+        }
+        // Offer HTTP/1.1 only: a server that picks h2 cannot upgrade (gorilla's NextProtos pitfall).
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        tls.setSSLParameters(params);
+        tls.setSoTimeout(remainingMillis(deadline));
+        tls.startHandshake();
+        return tls;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    /** @return milliseconds to the deadline for socket timeouts (0 = none; at least 1 otherwise) */
+    static int remainingMillis(Instant deadline) throws SocketTimeoutException {
+        if (deadline == null) {
+            return 0;
+        }
+        long millis = Duration.between(Instant.now(), deadline).toMillis();
+        if (millis <= 0) {
+            throw new SocketTimeoutException("handshake deadline passed");
+        }
+        return (int) Math.min(millis, Integer.MAX_VALUE);
+    }
+
+    private Route route(DialTarget target) {
+        if (proxy != null) {
+            return Route.forProxyUri(proxy);
+        }
+        ProxySelector selector = defaultProxySelector ? ProxySelector.getDefault() : proxySelector;
+        if (selector == null) {
+            return Route.DIRECT;
+        }
+        URI uri = target.httpUri();
+        List<Proxy> proxies = selector.select(uri);
+        Proxy chosen = proxies == null || proxies.isEmpty() ? Proxy.NO_PROXY : proxies.get(0);
+        return Route.forProxy(chosen, selector, uri);
+    }
+
+    private static void closeQuietly(SocketNetConn netConn, Socket raw) {
+        try {
+            if (netConn != null) {
+                netConn.close();
+            } else if (raw != null) {
+                raw.close();
+            }
+        } catch (IOException ignored) {
+            // The dial already failed; that is the error to report.
+        }
+    }
+
+    private static IllegalArgumentException duplicate(String name) {
+        return new IllegalArgumentException("websocket: duplicate header not allowed: " + name);
+    }
+
+    private static void checkHeaderName(String name) {
+        if (name == null || name.isEmpty() || !name.chars().allMatch(c -> HeaderTokens.isTokenChar((char) c))) {
+            throw new IllegalArgumentException("websocket: invalid request header name: " + name);
+        }
+    }
+
+    private static String checkHeaderValue(String name, String value) {
+        if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("websocket: invalid value for request header " + name);
+        }
+        return value;
+    }
+
+    /** How the socket reaches the server: directly, through an HTTP CONNECT tunnel, or through SOCKS. */
+    private static final class Route {
+        static final Route DIRECT = new Route(null, null, null, null, null);
+
+        private final InetSocketAddress httpProxy;
+        private final String proxyAuthorization;
+        private final Proxy socksProxy;
+        private final ProxySelector selector;
+        private final URI selectedFor;
+
+        private Route(InetSocketAddress httpProxy, String proxyAuthorization, Proxy socksProxy,
+                      ProxySelector selector, URI selectedFor) {
+            this.httpProxy = httpProxy;
+            this.proxyAuthorization = proxyAuthorization;
+            this.socksProxy = socksProxy;
+            this.selector = selector;
+            this.selectedFor = selectedFor;
+        }
+
+        static Route forProxyUri(URI proxy) {
+            String scheme = proxy.getScheme() == null ? "" : proxy.getScheme().toLowerCase(Locale.ROOT);
+            if (proxy.getHost() == null) {
+                throw new IllegalArgumentException("websocket: proxy URI has no host");
+            }
+            switch (scheme) {
+                case "http": {
+                    int port = proxy.getPort() >= 0 ? proxy.getPort() : 80;
+                    String auth = null;
+                    String userInfo = proxy.getUserInfo();
+                    if (userInfo != null) {
+                        // RFC 7617 Basic with UTF-8; a user name without a password sends an empty password.
+                        String credentials = userInfo.indexOf(':') >= 0 ? userInfo : userInfo + ":";
+                        auth = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+                    }
+                    return new Route(InetSocketAddress.createUnresolved(unbracket(proxy.getHost()), port), auth, null, null, null);
+                }
+                case "socks":
+                case "socks5": {
+                    if (proxy.getUserInfo() != null) {
+                        throw new IllegalArgumentException("websocket: SOCKS proxy credentials are not supported");
+                    }
+                    int port = proxy.getPort() >= 0 ? proxy.getPort() : 1080;
+                    Proxy socks = new Proxy(Proxy.Type.SOCKS, InetSocketAddress.createUnresolved(unbracket(proxy.getHost()), port));
+                    return new Route(null, null, socks, null, null);
+                }
+                default:
+                    throw new IllegalArgumentException("websocket: proxy: unknown scheme: " + scheme);
+            }
+        }
+
+        static Route forProxy(Proxy proxy, ProxySelector selector, URI uri) {
+            switch (proxy.type()) {
+                case HTTP:
+                    return new Route((InetSocketAddress) proxy.address(), null, null, selector, uri);
+                case SOCKS:
+                    return new Route(null, null, proxy, selector, uri);
+                default:
+                    return DIRECT;
+            }
+        }
+
+        Socket connect(DialTarget target, Instant deadline) throws IOException {
+            if (httpProxy != null) {
+                Socket socket = connectTo(new Socket(), resolve(httpProxy), deadline, true);
+                try {
+                    SocketNetConn tunnel = new SocketNetConn(socket);
+                    tunnel.setReadDeadline(deadline);
+                    tunnel.setWriteDeadline(deadline);
+                    HttpConnectTunnel.open(tunnel, target, proxyAuthorization);
+                    socket.setSoTimeout(0);
+                    return socket;
+                } catch (IOException | RuntimeException e) {
+                    socket.close();
+                    throw e;
+                }
+            }
+            if (socksProxy != null) {
+                // The JDK's SOCKS client resolves an unresolved target at the proxy.
+                return connectTo(new Socket(socksProxy), InetSocketAddress.createUnresolved(target.host(), target.port()), deadline, true);
+            }
+            return connectTo(new Socket(), new InetSocketAddress(target.host(), target.port()), deadline, false);
+        }
+
+        private Socket connectTo(Socket socket, SocketAddress address, Instant deadline, boolean viaProxy) throws IOException {
+            try {
+                socket.connect(address, remainingMillis(deadline));
+                socket.setTcpNoDelay(true);
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                if (viaProxy && selector != null) {
+                    selector.connectFailed(selectedFor, address, e);
+                }
+                throw e;
+            }
+        }
+
+        private static InetSocketAddress resolve(InetSocketAddress address) {
+            return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        }
+
+        private static String unbracket(String host) {
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        }
+    }
+
+    /**
+     * Builds a {@link Dialer}. Starts from gorilla's {@code DefaultDialer}: 45 second handshake
+     * timeout, the JVM's default proxy selector and TLS context.
+     */
+    public static final class Builder {
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private int readBufferSize;
+        private int writeBufferSize;
+        private BufferPool writeBufferPool;
+        private List<String> subprotocols = List.of();
+        private boolean enableCompression;
+        private SSLContext sslContext;
+        /** Whether to ask {@link ProxySelector#getDefault()} at dial time, so a later {@code setDefault} counts. */
+        private boolean defaultProxySelector = true;
+        private ProxySelector proxySelector;
+        private URI proxy;
+        private JsonCodec jsonCodec;
+        private ConnListener listener;
+        private long readLimit;
+
+        private Builder() {
+        }
+
+        private Builder(Dialer d) {
+            this.handshakeTimeout = d.handshakeTimeout;
+            this.readBufferSize = d.readBufferSize;
+            this.writeBufferSize = d.writeBufferSize;
+            this.writeBufferPool = d.writeBufferPool;
+            this.subprotocols = d.subprotocols;
+            this.enableCompression = d.enableCompression;
+            this.sslContext = d.sslContext;
+            this.defaultProxySelector = d.defaultProxySelector;
+            this.proxySelector = d.proxySelector;
+            this.proxy = d.proxy;
+            this.jsonCodec = d.jsonCodec;
+            this.listener = d.listener;
+            this.readLimit = d.readLimit;
+        }
+
+        /**
+         * Bounds connecting, the proxy tunnel, TLS, sending the request and reading the response.
+         *
+         * @param timeout the limit; {@code null} or zero for none; negative makes every dial fail at once
+         *        (as in gorilla)
+         * @return this
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param size the connection's read buffer size; 0 means 4096. It does not limit message size.
+         * @return this
+         */
+        public Builder readBufferSize(int size) {
+            this.readBufferSize = size;
+            return this;
+        }
+
+        /**
+         * @param size the connection's write buffer size (the largest frame payload it sends in one
+         *        piece); 0 means 4096. It does not limit message size.
+         * @return this
+         */
+        public Builder writeBufferSize(int size) {
+            this.writeBufferSize = size;
+            return this;
+        }
+
+        /**
+         * @param pool write buffers shared between connections, held only while a message is
+         *        written; {@code null} for one buffer per connection
+         * @return this
+         */
+        public Builder writeBufferPool(BufferPool pool) {
+            this.writeBufferPool = pool;
+            return this;
+        }
+
+        /**
+         * @param protocols the subprotocols to offer, in order of preference; sent as one
+         *        {@code Sec-WebSocket-Protocol} header. Each must be an HTTP token.
+         * @return this
+         * @throws IllegalArgumentException if one is not a token
+         */
+        public Builder subprotocols(String... protocols) {
+            return subprotocols(List.of(protocols));
+        }
+
+        /**
+         * @param protocols the subprotocols to offer, in order of preference
+         * @return this
+         * @throws IllegalArgumentException if one is not a token
+         */
+        public Builder subprotocols(List<String> protocols) {
+            for (String p : protocols) {
+                if (p == null || p.isEmpty() || !p.chars().allMatch(c -> HeaderTokens.isTokenChar((char) c))) {
+                    throw new IllegalArgumentException("websocket: subprotocol must be an HTTP token: " + p);
+                }
+            }
+            this.subprotocols = List.copyOf(protocols);
+            return this;
+        }
+
+        /**
+         * Asks the server for per-message compression (RFC 7692). <b>Not yet effective:</b> until
+         * permessage-deflate is implemented the flag is kept but no extension is offered, so the
+         * connection is uncompressed.
+         *
+         * @param enable whether to offer compression
+         * @return this
+         */
+        public Builder enableCompression(boolean enable) {
+            this.enableCompression = enable;
+            return this;
+        }
+
+        /**
+         * @param context the TLS context for {@code wss} URLs; {@code null} for
+         *        {@link SSLContext#getDefault()}. Host names are always verified.
+         * @return this
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * @param selector chooses a proxy per URL (asked with the URL's {@code http}/{@code https}
+         *        form); {@code null} for direct connections. The default is the JVM's
+         *        {@link ProxySelector#getDefault()} at the time of each dial. Only the first proxy it returns is
+         *        tried. HTTP proxies get a {@code CONNECT} without credentials; for credentials use
+         *        {@link #proxy(URI)}.
+         * @return this
+         */
+        public Builder proxySelector(ProxySelector selector) {
+            this.defaultProxySelector = false;
+            this.proxySelector = selector;
+            return this;
+        }
+
+        /**
+         * Sends every connection through one proxy, overriding the {@link #proxySelector}.
+         *
+         * @param proxyUri {@code http://[user:password@]host[:port]} (port 80 by default;
+         *        credentials are sent as {@code Proxy-Authorization: Basic}) or
+         *        {@code socks5://host[:port]} (port 1080); {@code null} to use the proxy selector
+         * @return this
+         * @throws IllegalArgumentException if the scheme is not {@code http}, {@code socks} or {@code socks5}
+         */
+        public Builder proxy(URI proxyUri) {
+            if (proxyUri != null) {
+                Route.forProxyUri(proxyUri); // validates now rather than at the first dial
+            }
+            this.proxy = proxyUri;
+            return this;
+        }
+
+        /**
+         * @param codec the JSON codec of the connections; {@code null} for the default (Jackson)
+         * @return this
+         */
+        public Builder jsonCodec(JsonCodec codec) {
+            this.jsonCodec = codec;
+            return this;
+        }
+
+        /**
+         * @param listener receives every connection's events (for metrics); {@code null} for none
+         * @return this
+         */
+        public Builder listener(ConnListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * @param limit the initial read limit of the connections in bytes (see
+         *        {@link Conn#setReadLimit(long)}); 0 for none, as in gorilla
+         * @return this
+         */
+        public Builder readLimit(long limit) {
+            this.readLimit = limit;
+            return this;
+        }
+
+        /** @return the dialer */
+        public Dialer build() {
+            return new Dialer(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Dialer[handshakeTimeout=" + handshakeTimeout + ", subprotocols=" + subprotocols
+                + ", proxy=" + (proxy != null ? "explicit" : defaultProxySelector || proxySelector != null ? "selector" : "none") + "]";
+    }
+}

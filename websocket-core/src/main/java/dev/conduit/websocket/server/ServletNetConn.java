@@ -1,0 +1,257 @@
+package dev.conduit.websocket.server;
+
+import dev.conduit.websocket.NetConn;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.WebConnection;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link NetConn} over a Servlet container's upgraded connection, used in blocking mode: reads
+ * happen on the thread running {@code HttpUpgradeHandler.init} (the only safe reader), writes on
+ * any thread, serialised by the {@code Conn}'s write lock.
+ * <p>
+ * Deadlines and waking a blocked reader need container internals ({@link SocketLevers}). On
+ * Tomcat a deadline becomes the socket's read or write timeout for each call. On Undertow a
+ * {@link DeadlineWatchdog} shuts down that half of the socket when a blocked call passes its
+ * deadline, so the call fails with {@link SocketTimeoutException} and that direction is finished
+ * (gorilla: a timed-out read leaves the connection's read side broken; writes still work after a
+ * read timeout). On an unknown container a deadline is only checked when a call starts, and
+ * {@link #close()} takes effect when the handler returns.
+ * <p>
+ * Container quirks handled here: Tomcat reports the peer's FIN as an {@link EOFException} (mapped
+ * to -1, so the Conn reports close 1006); after a failed read Tomcat throws
+ * {@link IllegalStateException} (mapped to an {@link IOException}); writes go out in chunks of
+ * at most {@value #WRITE_CHUNK} bytes because a container may copy a whole large write onto the
+ * heap.
+ */
+final class ServletNetConn implements NetConn {
+    private static final System.Logger LOG = System.getLogger(ServletNetConn.class.getName());
+    /** The most handed to the container per write call. */
+    static final int WRITE_CHUNK = 64 * 1024;
+
+    private final WebConnection connection;
+    private final ServletInputStream in;
+    private final ServletOutputStream out;
+    private final SocketLevers levers;
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
+    private volatile Instant readDeadline;
+    private volatile Instant writeDeadline;
+    private volatile boolean closed;
+    private volatile boolean loggedNoDeadlines;
+    private volatile boolean readTimedOut;
+    private volatile boolean writeTimedOut;
+
+    private ServletNetConn(WebConnection connection, ServletInputStream in, ServletOutputStream out,
+                           SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress) {
+        this.connection = connection;
+        this.in = in;
+        this.out = out;
+        this.levers = levers;
+        this.localAddress = localAddress;
+        this.remoteAddress = remoteAddress;
+    }
+
+    static ServletNetConn open(WebConnection connection, SocketAddress local, SocketAddress remote) {
+        ServletInputStream in;
+        ServletOutputStream out;
+        try {
+            in = connection.getInputStream();
+            out = connection.getOutputStream();
+        } catch (IOException e) {
+            throw new IllegalStateException("the upgraded connection has no streams", e);
+        }
+        SocketLevers levers = SocketLevers.of(connection, in);
+        return new ServletNetConn(connection, in, out, levers, local, remote);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        ensureOpen();
+        if (readTimedOut) {
+            throw new SocketTimeoutException("read deadline passed");
+        }
+        ScheduledFuture<?> alarm = null;
+        long millis = millisLeft(readDeadline, "read");
+        if (levers.supportsTimeouts()) {
+            levers.setReadTimeout(millis);
+        } else if (millis > 0 && levers.canShutdown()) {
+            alarm = DeadlineWatchdog.schedule(() -> {
+                readTimedOut = true;
+                levers.shutdownInput();
+            }, millis);
+        }
+        int n;
+        try {
+            n = in.read(b, off, len);
+        } catch (EOFException e) {
+            n = -1; // Tomcat reports the peer's FIN this way
+        } catch (IllegalStateException e) {
+            ensureOpen();
+            throw new IOException("the upgraded input stream failed earlier", e);
+        } catch (IOException e) {
+            ensureOpen();
+            if (readTimedOut) {
+                throw timeout("read", e);
+            }
+            throw e;
+        } finally {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+        }
+        ensureOpen();
+        if (n < 0 && readTimedOut) {
+            throw new SocketTimeoutException("read deadline passed");
+        }
+        return n;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = Math.min(len, WRITE_CHUNK);
+            int from = off;
+            guardedWrite(() -> out.write(b, from, n));
+            off += n;
+            len -= n;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        guardedWrite(out::flush);
+    }
+
+    private void guardedWrite(IoAction action) throws IOException {
+        ensureOpen();
+        if (writeTimedOut) {
+            throw new SocketTimeoutException("write deadline passed");
+        }
+        ScheduledFuture<?> alarm = null;
+        long millis = millisLeft(writeDeadline, "write");
+        if (levers.supportsTimeouts()) {
+            levers.setWriteTimeout(millis);
+        } else if (millis > 0 && levers.canShutdown()) {
+            alarm = DeadlineWatchdog.schedule(() -> {
+                writeTimedOut = true;
+                levers.shutdownOutput();
+            }, millis);
+        }
+        try {
+            action.run();
+        } catch (IllegalStateException e) {
+            ensureOpen();
+            throw new IOException("the upgraded output stream failed earlier", e);
+        } catch (IOException e) {
+            ensureOpen();
+            if (writeTimedOut) {
+                throw timeout("write", e);
+            }
+            throw e;
+        } finally {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+        }
+    }
+
+    private static SocketTimeoutException timeout(String what, IOException cause) {
+        if (cause instanceof SocketTimeoutException ste) {
+            return ste;
+        }
+        SocketTimeoutException e = new SocketTimeoutException(what + " deadline passed");
+        e.initCause(cause);
+        return e;
+    }
+
+    /** A blocking write step. */
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    @Override
+    public void setReadDeadline(Instant deadline) {
+        this.readDeadline = deadline;
+        noteDeadlinesUnsupported(deadline);
+    }
+
+    @Override
+    public void setWriteDeadline(Instant deadline) {
+        this.writeDeadline = deadline;
+        noteDeadlinesUnsupported(deadline);
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Closes at once from any thread: a read blocked in the handler's thread fails, and the peer
+     * sees the end of the stream. The container closes the socket when the handler's
+     * {@code init()} returns.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        levers.shutdownInput();
+        levers.shutdownOutput();
+    }
+
+    /** Called on the container thread when the handler has finished: hands the socket back to be closed. */
+    void endOfHandler() {
+        closed = true;
+        try {
+            connection.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.TRACE, "websocket: closing the upgraded connection failed", e);
+        }
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    private static long millisLeft(Instant deadline, String what) throws SocketTimeoutException {
+        if (deadline == null) {
+            return -1;
+        }
+        java.time.Duration left = java.time.Duration.between(Instant.now(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new SocketTimeoutException(what + " deadline passed");
+        }
+        try {
+            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left.toNanos() + 999_999)); // round up
+        } catch (ArithmeticException farFuture) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    private void noteDeadlinesUnsupported(Instant deadline) {
+        if (deadline != null && !levers.supportsTimeouts() && !levers.canShutdown() && !loggedNoDeadlines) {
+            loggedNoDeadlines = true;
+            LOG.log(System.Logger.Level.DEBUG, "websocket: this Servlet container offers no socket timeouts; deadlines"
+                    + " are checked when a read or write starts but cannot end one already blocked");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.conduit.websocket.server;
+
+import jakarta.servlet.http.WebConnection;
+
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * What the Servlet API cannot do on an upgraded connection but a WebSocket needs: timeouts on
+ * blocked reads and writes, and ending the connection from another thread so that a blocked
+ * reader wakes. Container-specific implementations reach into the container:
+ * {@link TomcatSocketLevers}, {@link UndertowSocketLevers}.
+ */
+interface SocketLevers {
+    /** @return whether {@link #setReadTimeout} and {@link #setWriteTimeout} take effect */
+    boolean supportsTimeouts();
+
+    /** @return whether {@link #shutdownInput} and {@link #shutdownOutput} reach the socket */
+    boolean canShutdown();
+
+    /**
+     * @param millis the longest a blocked read waits, or -1 for no limit
+     */
+    void setReadTimeout(long millis);
+
+    /**
+     * @param millis the longest a blocked write waits, or -1 for no limit
+     */
+    void setWriteTimeout(long millis);
+
+    /** Shuts the socket's input down from any thread: a blocked read wakes and sees EOF. */
+    void shutdownInput();
+
+    /** Shuts the socket's output down from any thread: the peer sees EOF, a blocked write fails. */
+    void shutdownOutput();
+
+    /** The fallback for containers without levers: no timeouts, no shutdown. */
+    static SocketLevers none() {
+        return new SocketLevers() {
+            @Override
+            public boolean supportsTimeouts() {
+                return false;
+            }
+
+            @Override
+            public boolean canShutdown() {
+                return false;
+            }
+
+            @Override
+            public void setReadTimeout(long millis) {
+            }
+
+            @Override
+            public void setWriteTimeout(long millis) {
+            }
+
+            @Override
+            public void shutdownInput() {
+            }
+
+            @Override
+            public void shutdownOutput() {
+            }
+        };
+    }
+
+    /**
+     * Finds the levers for a container's upgraded connection.
+     *
+     * @param connection the upgraded connection
+     * @param input its input stream
+     * @return the levers, {@link #none()} if the container is not known
+     */
+    static SocketLevers of(WebConnection connection, Object input) {
+        SocketLevers levers = TomcatSocketLevers.of(input);
+        if (levers == null) {
+            levers = UndertowSocketLevers.of(connection);
+        }
+        return levers != null ? levers : none();
+    }
+
+    /**
+     * Shuts down one half of a JDK socket channel, ignoring failures: the half may already be gone
+     * (peer reset, earlier shutdown), which is the goal anyway.
+     */
+    static void shutdown(Object channel, boolean input, System.Logger log) {
+        try {
+            if (channel instanceof SocketChannel sc) {
+                if (input) {
+                    sc.shutdownInput();
+                } else {
+                    sc.shutdownOutput();
+                }
+            } else if (channel instanceof AsynchronousSocketChannel ac) {
+                if (input) {
+                    ac.shutdownInput();
+                } else {
+                    ac.shutdownOutput();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.log(System.Logger.Level.TRACE, "websocket: socket shutdown failed", e);
+        }
+    }
+}

@@ -1,0 +1,457 @@
+package dev.conduit.websocket.server;
+
+import dev.conduit.websocket.BufferPool;
+import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.HandshakeException;
+import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.conn.ConnSettings;
+import dev.conduit.websocket.handshake.HandshakeRequest;
+import dev.conduit.websocket.handshake.OriginRules;
+import dev.conduit.websocket.handshake.ServerHandshake;
+import dev.conduit.websocket.handshake.SubprotocolSelector;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * gorilla's {@code Upgrader} for Servlet containers: turns an HTTP upgrade request into a
+ * WebSocket {@link dev.conduit.websocket.Conn}. Immutable and safe for concurrent use; build one
+ * with {@link #builder()} and share it.
+ * <pre>{@code
+ * Upgrader upgrader = Upgrader.builder().subprotocols("chat.v2", "chat.v1").build();
+ *
+ * protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+ *     upgrader.upgrade(request, response, null, conn -> {
+ *         while (true) {
+ *             Message m = conn.readMessage();
+ *             conn.writeMessage(m.messageType(), m.data());
+ *         }
+ *     });
+ * }
+ * }</pre>
+ * <h2>Why a handler instead of a returned Conn</h2>
+ * In Go, {@code Upgrade} hijacks the connection and returns it, and the HTTP handler then loops
+ * on it in the same method. That cannot work in a Servlet container: the container hands the
+ * connection over ({@code HttpUpgradeHandler.init}) only <em>after</em> {@code service()} has
+ * returned and the 101 answer has been written. So {@code upgrade} validates the request, sets the
+ * 101 answer, asks the container to upgrade, and returns; the container then runs the
+ * {@link ConnHandler} on its own thread inside {@code init}, with blocking reads and writes.
+ * Reading the upgraded stream from any other thread is unsafe on Tomcat and Undertow (measured:
+ * corrupted data, lost wake-ups, a spinning core), so the handler's thread is the connection's
+ * reading thread; other threads may write (writes are serialised by the Conn).
+ * <p>
+ * One container thread is held per open connection. Run Tomcat on virtual threads on Java 21+
+ * (Java 24+ avoids pinning in Tomcat's blocking I/O); on platform threads size the pool for the
+ * number of connections plus ordinary requests.
+ * <h2>Refused requests</h2>
+ * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
+ * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes
+ * the answer, and {@code upgrade} throws the {@link HandshakeException} so the caller knows.
+ */
+public final class Upgrader {
+    private final Duration handshakeTimeout;
+    private final int readBufferSize;
+    private final int writeBufferSize;
+    private final BufferPool writeBufferPool;
+    private final List<String> subprotocols;
+    private final SubprotocolSelector subprotocolSelector;
+    private final HandshakeErrorHandler errorHandler;
+    private final HandlerErrorHandler handlerErrorHandler;
+    private final Predicate<HttpServletRequest> checkOrigin;
+    private final List<String> allowedOriginPatterns;
+    private final OriginRules originRules;
+    private final boolean enableCompression;
+    private final JsonCodec jsonCodec;
+    private final ConnListener listener;
+    private final long readLimit;
+
+    private Upgrader(Builder b) {
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.readBufferSize = b.readBufferSize;
+        this.writeBufferSize = b.writeBufferSize;
+        this.writeBufferPool = b.writeBufferPool;
+        this.subprotocols = List.copyOf(b.subprotocols);
+        this.subprotocolSelector = b.subprotocolSelector;
+        this.errorHandler = b.errorHandler;
+        this.handlerErrorHandler = b.handlerErrorHandler;
+        this.checkOrigin = b.checkOrigin;
+        this.allowedOriginPatterns = List.copyOf(b.allowedOriginPatterns);
+        this.originRules = OriginRules.sameOriginOr(allowedOriginPatterns);
+        this.enableCompression = b.enableCompression;
+        this.jsonCodec = b.jsonCodec;
+        this.listener = b.listener;
+        this.readLimit = b.readLimit;
+    }
+
+    /** @return a builder with gorilla's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this upgrader's settings, to derive a variant */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.handshakeTimeout = handshakeTimeout;
+        b.readBufferSize = readBufferSize;
+        b.writeBufferSize = writeBufferSize;
+        b.writeBufferPool = writeBufferPool;
+        b.subprotocols = subprotocols;
+        b.subprotocolSelector = subprotocolSelector;
+        b.errorHandler = errorHandler;
+        b.handlerErrorHandler = handlerErrorHandler;
+        b.checkOrigin = checkOrigin;
+        b.allowedOriginPatterns = allowedOriginPatterns;
+        b.enableCompression = enableCompression;
+        b.jsonCodec = jsonCodec;
+        b.listener = listener;
+        b.readLimit = readLimit;
+        return b;
+    }
+
+    /**
+     * Upgrades the request to a WebSocket connection run by {@code handler}.
+     * <p>
+     * On success the response is set to {@code 101 Switching Protocols} and this method returns
+     * at once; the container writes the 101 after the calling servlet (or filter) returns and then
+     * calls {@code handler.accept(conn)} on its own thread. When the handler returns the
+     * connection is closed; when it throws, close 1011 is sent first and the error goes to the
+     * {@link Builder#handlerErrorHandler handler error callback} and the
+     * {@link ConnListener#error ConnListener}. Return from the servlet without touching the
+     * response after calling this.
+     *
+     * @param request the upgrade request
+     * @param response its response, not committed
+     * @param responseHeaders extra headers for the 101 answer (for example {@code Set-Cookie}), or
+     *                        {@code null}; values have control characters replaced by spaces; must
+     *                        not contain {@code Sec-WebSocket-Extensions}
+     * @param handler runs the connection
+     * @throws HandshakeException if the request was refused; the error answer (status and a
+     *                            plain-text reason) has already been written by the error handler
+     */
+    public void upgrade(HttpServletRequest request, HttpServletResponse response,
+                        Map<String, List<String>> responseHeaders, ConnHandler handler) throws HandshakeException {
+        Objects.requireNonNull(handler, "handler");
+        HandshakeRequest view = new ServletHandshakeRequest(request);
+        ServerHandshake.Accepted accepted;
+        try {
+            accepted = handshake(request).accept(view, responseHeaders);
+        } catch (HandshakeException e) {
+            throw refuse(request, response, e);
+        }
+        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+        for (Map.Entry<String, List<String>> h : accepted.headers().entrySet()) {
+            boolean first = true;
+            for (String value : h.getValue()) {
+                if (first) {
+                    response.setHeader(h.getKey(), value);
+                    first = false;
+                } else {
+                    response.addHeader(h.getKey(), value);
+                }
+            }
+        }
+        WebSocketUpgradeHandler upgradeHandler;
+        try {
+            upgradeHandler = request.upgrade(WebSocketUpgradeHandler.class);
+        } catch (ServletException | IOException | RuntimeException e) {
+            // Jetty 12.0 answers "Not implemented"; a request that cannot be upgraded (HTTP/2) also lands here.
+            HandshakeException refused = new HandshakeException(500,
+                    "the Servlet container cannot upgrade this request: " + e);
+            refused.initCause(e);
+            throw refuse(request, response, refused);
+        }
+        ConnSettings settings = ConnSettings.server()
+                .subprotocol(accepted.subprotocol())
+                .readBufferSize(readBufferSize)
+                .writeBufferSize(writeBufferSize)
+                .writeBufferPool(writeBufferPool)
+                .jsonCodec(jsonCodec)
+                .listener(listener)
+                .readLimit(readLimit);
+        upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, listener, handlerErrorHandler,
+                address(request.getLocalAddr(), request.getLocalPort()),
+                address(request.getRemoteAddr(), request.getRemotePort()),
+                handshakeTimeout == null ? 0 : System.nanoTime() + handshakeTimeout.toNanos()));
+    }
+
+    /** @return the handshake timeout, or {@code null} for none */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** @return the read buffer size (0 = default) */
+    public int readBufferSize() {
+        return readBufferSize;
+    }
+
+    /** @return the write buffer size (0 = default) */
+    public int writeBufferSize() {
+        return writeBufferSize;
+    }
+
+    /** @return the write buffer pool, or {@code null} */
+    public BufferPool writeBufferPool() {
+        return writeBufferPool;
+    }
+
+    /** @return the supported subprotocols */
+    public List<String> subprotocols() {
+        return subprotocols;
+    }
+
+    /** @return the allowed origin patterns (in addition to the same origin) */
+    public List<String> allowedOriginPatterns() {
+        return allowedOriginPatterns;
+    }
+
+    /** @return whether compression may be negotiated */
+    public boolean enableCompression() {
+        return enableCompression;
+    }
+
+    /** @return the initial read limit of new connections (0 = none) */
+    public long readLimit() {
+        return readLimit;
+    }
+
+    /** @return the listener given to new connections */
+    public ConnListener listener() {
+        return listener;
+    }
+
+    private ServerHandshake handshake(HttpServletRequest request) {
+        Predicate<HandshakeRequest> origin;
+        String rule;
+        if (checkOrigin != null) {
+            origin = r -> checkOrigin.test(request);
+            rule = "Upgrader.checkOrigin";
+        } else {
+            origin = originRules::allows;
+            rule = originRules.toString();
+        }
+        return new ServerHandshake(subprotocols, subprotocolSelector, origin, rule, enableCompression);
+    }
+
+    private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
+        try {
+            errorHandler.handle(request, response, e);
+        } catch (IOException | RuntimeException writeFailure) {
+            e.addSuppressed(writeFailure);
+        }
+        return e;
+    }
+
+    private static SocketAddress address(String ip, int port) {
+        if (ip == null) {
+            return null;
+        }
+        try {
+            // An IP literal: parsed, no name lookup.
+            return new InetSocketAddress(InetAddress.getByName(ip), port);
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return InetSocketAddress.createUnresolved(ip, Math.max(port, 0));
+        }
+    }
+
+    /** Builds an {@link Upgrader}; every setting is optional. */
+    public static final class Builder {
+        private Duration handshakeTimeout;
+        private int readBufferSize;
+        private int writeBufferSize;
+        private BufferPool writeBufferPool;
+        private List<String> subprotocols = List.of();
+        private SubprotocolSelector subprotocolSelector = SubprotocolSelector.CLIENT_PREFERENCE;
+        private HandshakeErrorHandler errorHandler = HandshakeErrorHandler.PLAIN_TEXT;
+        private HandlerErrorHandler handlerErrorHandler = HandlerErrorHandler.NONE;
+        private Predicate<HttpServletRequest> checkOrigin;
+        private List<String> allowedOriginPatterns = List.of();
+        private boolean enableCompression;
+        private JsonCodec jsonCodec;
+        private ConnListener listener = ConnListener.NONE;
+        private long readLimit;
+
+        private Builder() {
+        }
+
+        /**
+         * gorilla's {@code HandshakeTimeout}. The container, not this library, writes the 101 (under
+         * its own connection timeout), so here it bounds the time from {@code upgrade()} accepting the
+         * request to the container handing the connection over; past it the connection is closed
+         * without calling the handler.
+         *
+         * @param timeout the timeout, or {@code null} for none
+         * @return this
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param size the read buffer size in bytes; 0 for the default (4096); not a message limit
+         * @return this
+         */
+        public Builder readBufferSize(int size) {
+            this.readBufferSize = size;
+            return this;
+        }
+
+        /**
+         * @param size the write buffer size in bytes (the largest frame payload); 0 for the default
+         *             (4096); not a message limit
+         * @return this
+         */
+        public Builder writeBufferSize(int size) {
+            this.writeBufferSize = size;
+            return this;
+        }
+
+        /**
+         * @param pool shares write buffers between connections, which then hold one only while
+         *             writing a message; {@code null} for a buffer per connection
+         * @return this
+         */
+        public Builder writeBufferPool(BufferPool pool) {
+            this.writeBufferPool = pool;
+            return this;
+        }
+
+        /**
+         * @param protocols the subprotocols this server supports
+         * @return this
+         */
+        public Builder subprotocols(String... protocols) {
+            return subprotocols(List.of(protocols));
+        }
+
+        /**
+         * The subprotocols this server supports. When empty, the application may choose one itself
+         * by putting {@code Sec-WebSocket-Protocol} in {@code upgrade}'s response headers (gorilla).
+         *
+         * @param protocols the subprotocols
+         * @return this
+         */
+        public Builder subprotocols(List<String> protocols) {
+            this.subprotocols = List.copyOf(protocols);
+            return this;
+        }
+
+        /**
+         * @param selector chooses among the offered and supported subprotocols; default
+         *                 {@link SubprotocolSelector#CLIENT_PREFERENCE}
+         * @return this
+         */
+        public Builder subprotocolSelector(SubprotocolSelector selector) {
+            this.subprotocolSelector = Objects.requireNonNull(selector, "selector");
+            return this;
+        }
+
+        /**
+         * gorilla's {@code Error}.
+         *
+         * @param handler writes the answer to a refused upgrade; default {@link HandshakeErrorHandler#PLAIN_TEXT}
+         * @return this
+         */
+        public Builder errorHandler(HandshakeErrorHandler handler) {
+            this.errorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * @param handler told when a {@link ConnHandler} throws; default {@link HandlerErrorHandler#NONE}
+         * @return this
+         */
+        public Builder handlerErrorHandler(HandlerErrorHandler handler) {
+            this.handlerErrorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * gorilla's {@code CheckOrigin}: replaces the default origin rule (same origin or an
+         * allowed pattern). Return false to refuse the request with 403.
+         *
+         * @param check the check, or {@code null} for the default rule
+         * @return this
+         */
+        public Builder checkOrigin(Predicate<HttpServletRequest> check) {
+            this.checkOrigin = check;
+            return this;
+        }
+
+        /**
+         * Origins allowed besides the same origin, as patterns where {@code *} matches any run of
+         * characters, for example {@code https://*.example.com} (see {@link OriginRules}). Ignored
+         * when {@link #checkOrigin} is set.
+         *
+         * @param patterns the patterns
+         * @return this
+         */
+        public Builder allowedOriginPatterns(String... patterns) {
+            return allowedOriginPatterns(List.of(patterns));
+        }
+
+        /**
+         * @param patterns see {@link #allowedOriginPatterns(String...)}
+         * @return this
+         */
+        public Builder allowedOriginPatterns(List<String> patterns) {
+            this.allowedOriginPatterns = List.copyOf(patterns);
+            return this;
+        }
+
+        /**
+         * gorilla's {@code EnableCompression}: whether permessage-deflate may be negotiated. Until
+         * the compression support lands, offers are declined either way.
+         *
+         * @param enable whether to negotiate compression
+         * @return this
+         */
+        public Builder enableCompression(boolean enable) {
+            this.enableCompression = enable;
+            return this;
+        }
+
+        /**
+         * @param codec the codec of {@code readJson}/{@code writeJson}; {@code null} for Jackson
+         * @return this
+         */
+        public Builder jsonCodec(JsonCodec codec) {
+            this.jsonCodec = codec;
+            return this;
+        }
+
+        /**
+         * @param listener receives every new connection's events (metrics), or {@code null} for none
+         * @return this
+         */
+        public Builder listener(ConnListener listener) {
+            this.listener = listener == null ? ConnListener.NONE : listener;
+            return this;
+        }
+
+        /**
+         * @param limit the read limit new connections start with, in bytes; 0 for none
+         * @return this
+         */
+        public Builder readLimit(long limit) {
+            this.readLimit = limit;
+            return this;
+        }
+
+        /** @return the upgrader */
+        public Upgrader build() {
+            return new Upgrader(this);
+        }
+    }
+}

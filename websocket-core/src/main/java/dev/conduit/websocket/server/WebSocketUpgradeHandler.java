@@ -1,0 +1,117 @@
+package dev.conduit.websocket.server;
+
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.conn.ConnSettings;
+import dev.conduit.websocket.conn.WebSocketConn;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Instant;
+
+/**
+ * The {@link HttpUpgradeHandler} the {@link Upgrader} asks the container for. The container
+ * creates it (hence public, with a public no-argument constructor), {@link Upgrader#upgrade}
+ * hands it the connection's settings, and the container calls {@link #init} after the 101 was
+ * written. {@code init} runs the application's {@link ConnHandler} to its end: the blocking read
+ * loop lives on this container thread, the only thread that may safely read the upgraded stream.
+ * When {@code init} returns, the container closes the socket. Not for direct use.
+ */
+public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
+    private static final System.Logger LOG = System.getLogger(WebSocketUpgradeHandler.class.getName());
+
+    private volatile Pending pending;
+
+    /** Called by the Servlet container. */
+    public WebSocketUpgradeHandler() {
+    }
+
+    void prepare(Pending pending) {
+        this.pending = pending;
+    }
+
+    /**
+     * Runs the connection: opens the {@link Conn}, calls the handler, and closes everything when
+     * it returns or throws.
+     *
+     * @param connection the upgraded connection
+     */
+    @Override
+    public void init(WebConnection connection) {
+        Pending p = pending;
+        pending = null;
+        if (p == null) {
+            // Created by the container without Upgrader.upgrade(): nothing to run.
+            closeQuietly(connection);
+            return;
+        }
+        ServletNetConn netConn = ServletNetConn.open(connection, p.localAddress(), p.remoteAddress());
+        Conn conn = null;
+        try {
+            if (p.handoverDeadlineNanos() != 0 && System.nanoTime() - p.handoverDeadlineNanos() > 0) {
+                LOG.log(System.Logger.Level.DEBUG, "websocket: handshake timeout passed before the container handed"
+                        + " over the connection from {0}; closing it", p.remoteAddress());
+                return;
+            }
+            conn = WebSocketConn.open(netConn, p.settings());
+            p.handler().accept(conn);
+        } catch (Throwable t) {
+            handlerFailed(p, conn, t);
+            if (t instanceof VirtualMachineError error) {
+                throw error;
+            }
+        } finally {
+            if (conn != null) {
+                closeQuietly(conn);
+            }
+            netConn.endOfHandler();
+        }
+    }
+
+    /** Called by the container once the connection has ended; everything is closed by then. */
+    @Override
+    public void destroy() {
+        pending = null;
+    }
+
+    private static void handlerFailed(Pending p, Conn conn, Throwable error) {
+        LOG.log(System.Logger.Level.DEBUG, "websocket: connection handler threw; closing with 1011", error);
+        if (conn != null) {
+            try {
+                // Best effort, bounded: the peer learns why; a broken or already closed connection just fails here.
+                conn.writeControl(WebSocket.CLOSE_MESSAGE,
+                        WebSocket.formatCloseMessage(WebSocket.CLOSE_INTERNAL_SERVER_ERR, ""),
+                        Instant.now().plusSeconds(1));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.TRACE, "websocket: could not send close 1011", e);
+            }
+        }
+        try {
+            p.listener().error(ConnListener.ErrorKind.HANDLER, error);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: ConnListener.error threw", e);
+        }
+        try {
+            p.handlerErrorHandler().handlerFailed(conn, error);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: handler error callback threw", e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.TRACE, "websocket: close failed", e);
+        }
+    }
+
+    /** What {@link Upgrader#upgrade} hands over for {@link #init}. */
+    record Pending(ConnHandler handler, ConnSettings settings, ConnListener listener,
+                   HandlerErrorHandler handlerErrorHandler, SocketAddress localAddress, SocketAddress remoteAddress,
+                   long handoverDeadlineNanos) {
+    }
+}

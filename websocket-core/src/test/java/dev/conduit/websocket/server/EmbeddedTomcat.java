@@ -1,0 +1,64 @@
+package dev.conduit.websocket.server;
+
+import jakarta.servlet.http.HttpServlet;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Embedded Tomcat on 127.0.0.1 and a random port, serving one servlet at {@code /ws}. */
+final class EmbeddedTomcat implements TestServer {
+    private final Tomcat tomcat = new Tomcat();
+    private final Path baseDir;
+
+    EmbeddedTomcat(HttpServlet servlet) {
+        this(servlet, 200);
+    }
+
+    EmbeddedTomcat(HttpServlet servlet, int maxThreads) {
+        try {
+            baseDir = Files.createTempDirectory("conduit-tomcat");
+            tomcat.setBaseDir(baseDir.toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            connector.setProperty("maxThreads", Integer.toString(maxThreads));
+            connector.setProperty("maxConnections", Integer.toString(Math.max(8192, maxThreads * 2)));
+            connector.setProperty("acceptCount", "1000");
+            if (Boolean.getBoolean("conduit.test.virtualThreads")) {
+                connector.setProperty("useVirtualThreads", "true");
+            }
+            tomcat.setConnector(connector);
+            Context ctx = tomcat.addContext("", baseDir.toString());
+            Tomcat.addServlet(ctx, "ws", servlet);
+            ctx.addServletMappingDecoded("/ws", "ws");
+            tomcat.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (LifecycleException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+
+    @Override
+    public void close() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+        try (Stream<Path> files = Files.walk(baseDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.conduit.websocket.server;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The transport alone, over a real Tomcat upgrade: deadlines, EOF, a close from another thread,
+ * concurrent writes. The scenario runs inside {@code init()} like the Upgrader's handler does.
+ */
+class ServletNetConnTest {
+    static volatile Consumer<ServletNetConn> scenario;
+    static final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    TestServer server;
+
+    TestServer.Container container() {
+        return TestServer.Container.TOMCAT;
+    }
+
+    void assumeSocketTimeouts() {
+        // Tomcat: socket timeouts; Undertow: the watchdog.
+    }
+
+    public static final class ScenarioHandler implements HttpUpgradeHandler {
+        @Override
+        public void init(WebConnection wc) {
+            ServletNetConn net = ServletNetConn.open(wc, null, null);
+            try {
+                scenario.accept(net);
+            } catch (RuntimeException e) {
+                events.add(e);
+            } finally {
+                net.endOfHandler();
+                events.add("init returned");
+            }
+        }
+
+        @Override
+        public void destroy() {
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        events.clear();
+        server = TestServer.start(container(), new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setStatus(101);
+                resp.setHeader("Upgrade", "test");
+                resp.setHeader("Connection", "Upgrade");
+                try {
+                    req.upgrade(ScenarioHandler.class);
+                } catch (jakarta.servlet.ServletException e) {
+                    throw new IOException(e);
+                }
+            }
+        }, 200);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    Socket connect() throws IOException {
+        RawHttp r = RawHttp.exchange(server.port(), "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\n");
+        assertThat(r.status).isEqualTo(101);
+        return r.socket;
+    }
+
+    static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\n') {
+            if (c < 0) {
+                throw new IOException("EOF after " + sb);
+            }
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    static void write(ServletNetConn net, String s) {
+        try {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            net.write(b, 0, b.length);
+            net.flush();
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    @Test
+    void readDeadlineFailsTheReadAndWritesStillWork() throws Exception {
+        assumeSocketTimeouts();
+        scenario = net -> {
+            try {
+                net.setReadDeadline(Instant.now().plusMillis(300));
+                net.read(new byte[16], 0, 16);
+                events.add("read returned");
+            } catch (IOException e) {
+                events.add(e);
+                write(net, "still writable\n");
+            }
+        };
+        try (Socket s = connect()) {
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isInstanceOf(SocketTimeoutException.class);
+            assertThat(readLine(s.getInputStream())).isEqualTo("still writable");
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("init returned");
+            assertThat(s.getInputStream().read()).as("socket closed after init returned").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aPassedDeadlineFailsAtOnceAndClearingItRestoresBlockingReads() throws Exception {
+        scenario = net -> {
+            try {
+                net.setReadDeadline(Instant.now().minusSeconds(1));
+                try {
+                    net.read(new byte[4], 0, 4);
+                } catch (SocketTimeoutException e) {
+                    events.add("timed out before reading");
+                }
+                net.setReadDeadline(null);
+                byte[] b = new byte[5];
+                int n = net.read(b, 0, 5);
+                events.add(new String(b, 0, n, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("timed out before reading");
+            Thread.sleep(300); // the read without deadline must wait for the data
+            s.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void peerFinIsEndOfStream() throws Exception {
+        scenario = net -> {
+            try {
+                events.add(net.read(new byte[8], 0, 8));
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            s.shutdownOutput();
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadWakesTheReaderAndEndsTheConnection() throws Exception {
+        CompletableFuture<ServletNetConn> opened = new CompletableFuture<>();
+        scenario = net -> {
+            opened.complete(net);
+            try {
+                events.add(net.read(new byte[8], 0, 8));
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            ServletNetConn net = opened.get(10, TimeUnit.SECONDS);
+            Thread.sleep(200); // let the reader block
+            net.close();
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("init returned");
+            s.setSoTimeout(5000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void writeDeadlineEndsAWriteTheClientDoesNotRead() throws Exception {
+        assumeSocketTimeouts();
+        scenario = net -> {
+            byte[] big = new byte[64 * 1024 * 1024];
+            try {
+                net.setWriteDeadline(Instant.now().plusSeconds(1));
+                net.write(big, 0, big.length);
+                net.flush();
+                events.add("wrote everything");
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            Object outcome = events.poll(20, TimeUnit.SECONDS);
+            assertThat(outcome).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Test
+    void anotherThreadWritesWhileTheHandlerWaitsInRead() throws Exception {
+        CountDownLatch written = new CountDownLatch(1);
+        scenario = net -> {
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    write(net, "line " + i + "\n");
+                }
+                written.countDown();
+            });
+            writer.start();
+            try {
+                byte[] b = new byte[3];
+                int n = net.read(b, 0, 3);
+                events.add(new String(b, 0, n, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            InputStream in = s.getInputStream();
+            for (int i = 0; i < 1000; i++) {
+                assertThat(readLine(in)).isEqualTo("line " + i);
+            }
+            assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+            s.getOutputStream().write("bye".getBytes(StandardCharsets.UTF_8));
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("bye");
+        }
+    }
+}
