@@ -1,6 +1,5 @@
 package dev.conduit.websocket.compression;
 
-import dev.conduit.websocket.handshake.HeaderTokens;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,6 +90,17 @@ public record ExtensionList(List<Extension> elements, boolean malformed) {
         }
     }
 
+    /**
+     * RFC 7230 tchar. (The same rule as {@code handshake.HeaderTokens}, repeated so that the
+     * handshake package may depend on this one without a cycle.)
+     */
+    static boolean isTokenChar(char c) {
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+            return true;
+        }
+        return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
     /** A position in one header line. */
     private static final class Cursor {
         private final String s;
@@ -122,7 +132,7 @@ public record ExtensionList(List<Extension> elements, boolean malformed) {
         /** @return the token here, or {@code null} if there is none */
         String token() {
             int start = i;
-            while (!atEnd() && HeaderTokens.isTokenChar(s.charAt(i))) {
+            while (!atEnd() && isTokenChar(s.charAt(i))) {
                 i++;
             }
             return i == start ? null : s.substring(start, i);

@@ -1,6 +1,5 @@
 package dev.conduit.websocket.compression;
 
-import dev.conduit.websocket.handshake.HeaderTokens;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -218,7 +217,7 @@ public final class PerMessageDeflateNegotiation {
     }
 
     private static boolean isPerMessageDeflate(Extension e) {
-        return HeaderTokens.equalsAsciiIgnoreCase(e.name(), PerMessageDeflateParams.EXTENSION_NAME);
+        return lower(e.name()).equals(PerMessageDeflateParams.EXTENSION_NAME);
     }
 
     /** @return 8 to 15, or -1 for a missing or invalid value */
