@@ -5,6 +5,10 @@ import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.compression.ExtensionNegotiationException;
+import dev.conduit.websocket.compression.PerMessageDeflateConfig;
+import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
+import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.conn.ConnSettings;
 import dev.conduit.websocket.conn.WebSocketConn;
 import dev.conduit.websocket.handshake.AcceptKey;
@@ -209,9 +213,10 @@ public final class Dialer {
                 throw new BadHandshakeException(e.getMessage().substring("websocket: ".length()), 0, Map.of(), null);
             }
             String subprotocol = validate(head, key, netConn);
+            PerMessageDeflateParams compression = negotiateCompression(head);
             netConn.setReadDeadline(null);
             netConn.setWriteDeadline(null);
-            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover));
+            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover).compression(compression));
             return new DialResult(conn, new HandshakeResponse(head.status, head.reason, head.headers));
         } catch (SocketTimeoutException e) {
             closeQuietly(netConn, raw);
@@ -284,13 +289,13 @@ public final class Dialer {
         return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * The {@code Sec-WebSocket-Extensions} offer. Compression seam: until permessage-deflate is
-     * implemented nothing is offered even when {@link #enableCompression} is set, so the server can
-     * never negotiate an extension and {@link #checkExtensions} rejects any it names.
-     */
+    /** The {@code Sec-WebSocket-Extensions} offer: permessage-deflate when compression is enabled. */
     private String extensionOffer() {
-        return null;
+        return PerMessageDeflateNegotiation.clientOffer(compressionConfig()).orElse(null);
+    }
+
+    private PerMessageDeflateConfig compressionConfig() {
+        return enableCompression ? PerMessageDeflateConfig.ENABLED : PerMessageDeflateConfig.DISABLED;
     }
 
     /**
@@ -318,11 +323,6 @@ public final class Dialer {
             throw new BadHandshakeException("the server selected subprotocol " + head.values(PROTOCOL_HEADER)
                     + " which the client did not offer " + subprotocols, head.status, head.headers, null);
         }
-        String unrequested = checkExtensions(head.values("Sec-WebSocket-Extensions"));
-        if (unrequested != null) {
-            throw new BadHandshakeException("the server selected extension '" + unrequested
-                    + "' which the client did not offer", head.status, head.headers, null);
-        }
         return subprotocol;
     }
 
@@ -344,21 +344,22 @@ public final class Dialer {
     }
 
     /**
-     * Compression seam: once permessage-deflate lands, an extension answering our offer is
-     * negotiated here and handed to {@link ConnSettings}.
+     * Checks the server's {@code Sec-WebSocket-Extensions} against our offer (RFC 6455 §4.1,
+     * RFC 7692 §5): an extension we did not offer, or a permessage-deflate answer we cannot honour,
+     * fails the handshake.
      *
-     * @return the first extension the server selected although we offered none, or {@code null}
+     * @return the agreed permessage-deflate parameters, or {@code null} when the server declined
      */
-    private String checkExtensions(List<String> lines) {
-        for (String line : lines) {
-            for (String element : line.split(",")) {
-                String name = element.split(";", 2)[0].strip();
-                if (!name.isEmpty()) {
-                    return name;
-                }
-            }
+    private PerMessageDeflateParams negotiateCompression(ResponseHead head) throws BadHandshakeException {
+        try {
+            return PerMessageDeflateNegotiation.acceptResponse(head.values("Sec-WebSocket-Extensions"), compressionConfig())
+                    .orElse(null);
+        } catch (ExtensionNegotiationException e) {
+            BadHandshakeException bad = new BadHandshakeException(e.getMessage().substring("websocket: ".length()),
+                    head.status, head.headers, null);
+            bad.initCause(e);
+            throw bad;
         }
-        return null;
     }
 
     private Socket startTls(Socket raw, DialTarget target, Instant deadline) throws IOException {
@@ -655,9 +656,11 @@ public final class Dialer {
         }
 
         /**
-         * Asks the server for per-message compression (RFC 7692). <b>Not yet effective:</b> until
-         * permessage-deflate is implemented the flag is kept but no extension is offered, so the
-         * connection is uncompressed.
+         * Asks the server for per-message compression (RFC 7692): offers
+         * {@code permessage-deflate} (without {@code client_max_window_bits}, which the JDK's
+         * Deflater could not honour). A server that declines leaves the connection uncompressed.
+         * Outgoing data messages are compressed unless the connection's
+         * {@code enableWriteCompression(false)}.
          *
          * @param enable whether to offer compression
          * @return this

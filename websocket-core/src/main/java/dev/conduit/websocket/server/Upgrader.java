@@ -178,7 +178,8 @@ public final class Upgrader {
                 .writeBufferPool(writeBufferPool)
                 .jsonCodec(jsonCodec)
                 .listener(listener)
-                .readLimit(readLimit);
+                .readLimit(readLimit)
+                .compression(accepted.compression());
         upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, listener, handlerErrorHandler,
                 address(request.getLocalAddr(), request.getLocalPort()),
                 address(request.getRemoteAddr(), request.getRemotePort()),
@@ -411,8 +412,11 @@ public final class Upgrader {
         }
 
         /**
-         * gorilla's {@code EnableCompression}: whether permessage-deflate may be negotiated. Until
-         * the compression support lands, offers are declined either way.
+         * gorilla's {@code EnableCompression}: whether permessage-deflate (RFC 7692) may be
+         * negotiated. The first usable offer is accepted, with context takeover unless the client
+         * asks otherwise; an offer limiting the server's window below 15 bits is declined.
+         * Outgoing data messages are then compressed unless the connection's
+         * {@code enableWriteCompression(false)}.
          *
          * @param enable whether to negotiate compression
          * @return this
