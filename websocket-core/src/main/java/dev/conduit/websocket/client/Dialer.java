@@ -5,7 +5,9 @@ import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.compression.ExtensionNegotiationException;
+import dev.conduit.websocket.compression.MessageDeflater;
 import dev.conduit.websocket.compression.PerMessageDeflateConfig;
 import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
 import dev.conduit.websocket.compression.PerMessageDeflateParams;
@@ -92,6 +94,10 @@ public final class Dialer {
     private final BufferPool writeBufferPool;
     private final List<String> subprotocols;
     private final boolean enableCompression;
+    private final boolean serverNoContextTakeover;
+    private final boolean clientNoContextTakeover;
+    private final int compressionLevel;
+    private final int compressionMinSize;
     private final SSLContext sslContext;
     private final boolean defaultProxySelector;
     private final ProxySelector proxySelector;
@@ -107,6 +113,10 @@ public final class Dialer {
         this.writeBufferPool = b.writeBufferPool;
         this.subprotocols = List.copyOf(b.subprotocols);
         this.enableCompression = b.enableCompression;
+        this.serverNoContextTakeover = b.serverNoContextTakeover;
+        this.clientNoContextTakeover = b.clientNoContextTakeover;
+        this.compressionLevel = b.compressionLevel;
+        this.compressionMinSize = b.compressionMinSize;
         this.sslContext = b.sslContext;
         this.defaultProxySelector = b.defaultProxySelector;
         this.proxySelector = b.proxySelector;
@@ -216,7 +226,8 @@ public final class Dialer {
             PerMessageDeflateParams compression = negotiateCompression(head);
             netConn.setReadDeadline(null);
             netConn.setWriteDeadline(null);
-            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover).compression(compression));
+            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover).compression(compression)
+                    .compressionLevel(compressionLevel).compressionMinSize(compressionMinSize));
             return new DialResult(conn, new HandshakeResponse(head.status, head.reason, head.headers));
         } catch (SocketTimeoutException e) {
             closeQuietly(netConn, raw);
@@ -295,7 +306,7 @@ public final class Dialer {
     }
 
     private PerMessageDeflateConfig compressionConfig() {
-        return enableCompression ? PerMessageDeflateConfig.ENABLED : PerMessageDeflateConfig.DISABLED;
+        return new PerMessageDeflateConfig(enableCompression, serverNoContextTakeover, clientNoContextTakeover);
     }
 
     /**
@@ -561,6 +572,10 @@ public final class Dialer {
         private BufferPool writeBufferPool;
         private List<String> subprotocols = List.of();
         private boolean enableCompression;
+        private boolean serverNoContextTakeover;
+        private boolean clientNoContextTakeover;
+        private int compressionLevel = MessageDeflater.DEFAULT_LEVEL;
+        private int compressionMinSize = ConnCompression.DEFAULT_MIN_SIZE;
         private SSLContext sslContext;
         /** Whether to ask {@link ProxySelector#getDefault()} at dial time, so a later {@code setDefault} counts. */
         private boolean defaultProxySelector = true;
@@ -580,6 +595,10 @@ public final class Dialer {
             this.writeBufferPool = d.writeBufferPool;
             this.subprotocols = d.subprotocols;
             this.enableCompression = d.enableCompression;
+            this.serverNoContextTakeover = d.serverNoContextTakeover;
+            this.clientNoContextTakeover = d.clientNoContextTakeover;
+            this.compressionLevel = d.compressionLevel;
+            this.compressionMinSize = d.compressionMinSize;
             this.sslContext = d.sslContext;
             this.defaultProxySelector = d.defaultProxySelector;
             this.proxySelector = d.proxySelector;
@@ -667,6 +686,44 @@ public final class Dialer {
          */
         public Builder enableCompression(boolean enable) {
             this.enableCompression = enable;
+            return this;
+        }
+
+        /**
+         * Offers {@code server_no_context_takeover} (the server must then reset its compressor for
+         * every message, or the handshake fails) and/or {@code client_no_context_takeover} (this
+         * client resets its own). Less memory per connection, a worse ratio for similar messages.
+         *
+         * @param server ask the server not to use context takeover
+         * @param client promise not to use context takeover
+         * @return this
+         */
+        public Builder compressionNoContextTakeover(boolean server, boolean client) {
+            this.serverNoContextTakeover = server;
+            this.clientNoContextTakeover = client;
+            return this;
+        }
+
+        /**
+         * @param level the initial compression level, -2 (Huffman only) to 9; default 1 as in gorilla
+         * @return this
+         * @throws IllegalArgumentException outside -2 to 9
+         */
+        public Builder compressionLevel(int level) {
+            MessageDeflater.checkLevel(level);
+            this.compressionLevel = level;
+            return this;
+        }
+
+        /**
+         * @param bytes data messages shorter than this are sent uncompressed (default 0: all are)
+         * @return this
+         */
+        public Builder compressionMinSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minimum size must not be negative: " + bytes);
+            }
+            this.compressionMinSize = bytes;
             return this;
         }
 

@@ -40,7 +40,7 @@ public final class ServerHandshake {
     private final SubprotocolSelector selector;
     private final Predicate<HandshakeRequest> originCheck;
     private final String originRule;
-    private final boolean compressionEnabled;
+    private final PerMessageDeflateConfig compression;
 
     /**
      * @param subprotocols the server's supported subprotocols, empty for none
@@ -51,11 +51,24 @@ public final class ServerHandshake {
      */
     public ServerHandshake(List<String> subprotocols, SubprotocolSelector selector,
                            Predicate<HandshakeRequest> originCheck, String originRule, boolean compressionEnabled) {
+        this(subprotocols, selector, originCheck, originRule,
+                compressionEnabled ? PerMessageDeflateConfig.ENABLED : PerMessageDeflateConfig.DISABLED);
+    }
+
+    /**
+     * @param subprotocols the server's supported subprotocols, empty for none
+     * @param selector how a subprotocol is chosen, {@code null} for {@link SubprotocolSelector#CLIENT_PREFERENCE}
+     * @param originCheck whether a request's origin is allowed
+     * @param originRule a description of the origin check, for the log line of a refusal
+     * @param compression what permessage-deflate may be negotiated
+     */
+    public ServerHandshake(List<String> subprotocols, SubprotocolSelector selector,
+                           Predicate<HandshakeRequest> originCheck, String originRule, PerMessageDeflateConfig compression) {
         this.subprotocols = subprotocols == null ? List.of() : List.copyOf(subprotocols);
         this.selector = selector == null ? SubprotocolSelector.CLIENT_PREFERENCE : selector;
         this.originCheck = Objects.requireNonNull(originCheck, "originCheck");
         this.originRule = originRule;
-        this.compressionEnabled = compressionEnabled;
+        this.compression = Objects.requireNonNull(compression, "compression");
     }
 
     /**
@@ -254,8 +267,7 @@ public final class ServerHandshake {
      * answer has no extension header and the connection is uncompressed (RFC 6455 §9.1).
      */
     private Optional<PerMessageDeflateNegotiation.Accepted> negotiateExtensions(HandshakeRequest request) {
-        return PerMessageDeflateNegotiation.acceptOffer(request.headers("Sec-WebSocket-Extensions"),
-                compressionEnabled ? PerMessageDeflateConfig.ENABLED : PerMessageDeflateConfig.DISABLED);
+        return PerMessageDeflateNegotiation.acceptOffer(request.headers("Sec-WebSocket-Extensions"), compression);
     }
 
     private static boolean isToken(String name) {

@@ -122,6 +122,23 @@ class CompressionEndToEndTest {
     }
 
     @Test
+    void optionsOnBothBuildersReachTheConnections() throws Exception {
+        server = TestServer.start(TestServer.Container.TOMCAT, new EchoServlet(Upgrader.builder().enableCompression(true)
+                .compressionNoContextTakeover(true, true).compressionLevel(9).compressionMinSize(64).build()), 20);
+        Dialer dialer = DIALER.toBuilder().compressionNoContextTakeover(true, false).compressionLevel(-2).compressionMinSize(10).build();
+        DialResult r = dialer.dialWithResponse(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), Map.of());
+        try (Conn conn = r.conn()) {
+            assertThat(r.response().header("Sec-WebSocket-Extensions"))
+                    .isEqualTo("permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+            converse(conn);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Upgrader.builder().compressionLevel(10))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dialer.builder().compressionMinSize(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void upgraderWithoutCompressionAnswersWithoutTheExtension() throws Exception {
         int port = startTomcat(false);
         DialResult r = DIALER.dialWithResponse(URI.create("ws://127.0.0.1:" + port + "/ws"), Map.of());
