@@ -1,0 +1,96 @@
+package dev.conduit.websocket.spring.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.core.annotation.AliasFor;
+
+/**
+ * Maps a WebSocket handler to a path. The handler runs once per connection, on the thread that
+ * serves the connection, and the connection ends when it returns.
+ *
+ * <p>On a method of a Spring bean:
+ * <pre>{@code
+ * @Component
+ * class Echo {
+ *     @WebSocketEndpoint("/echo")
+ *     void echo(Conn conn) throws IOException {
+ *         while (true) {
+ *             Message m = conn.readMessage();
+ *             conn.writeMessage(m.messageType(), m.data());
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>On a bean class, the handler is the class's only public method with a {@code Conn} parameter
+ * (start-up fails if there is none or more than one).
+ *
+ * <p>The handler's parameters may be, in any order:
+ * <ul>
+ *   <li>{@link dev.conduit.websocket.Conn} (required): the connection;</li>
+ *   <li>{@link dev.conduit.websocket.spring.endpoint.HandshakeInfo}: what the upgrade request
+ *       carried (URI, headers, query, remote address); the Servlet request itself cannot be used
+ *       after the upgrade;</li>
+ *   <li>a parameter annotated with Spring's
+ *       {@link org.springframework.web.bind.annotation.PathVariable @PathVariable}: one variable of
+ *       the path, converted to the parameter's type, or all of them as a {@code Map<String, String>};</li>
+ *   <li>{@link java.security.Principal} (or a subtype such as Spring Security's
+ *       {@code Authentication}): the authenticated user of the upgrade request, or {@code null}.</li>
+ * </ul>
+ *
+ * <p>When the handler returns, the connection is closed with 1000. When it throws, the connection
+ * is closed with 1011; an exception that is not an {@link java.io.IOException} (an application
+ * error) is logged at WARN, an {@code IOException} (the connection ended or failed) at DEBUG.
+ * Two endpoints mapped to the same path make start-up fail.
+ */
+@Target({ElementType.METHOD, ElementType.TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface WebSocketEndpoint {
+
+    /**
+     * Alias for {@link #path()}.
+     *
+     * @return the path pattern
+     */
+    @AliasFor("path")
+    String value() default "";
+
+    /**
+     * The path, relative to the application's context path, as a Spring
+     * {@link org.springframework.web.util.pattern.PathPattern}: {@code /rooms/{room}} captures a
+     * path variable.
+     *
+     * @return the path pattern
+     */
+    @AliasFor("value")
+    String path() default "";
+
+    /**
+     * The subprotocols this endpoint supports, in the server's order of preference; the first one
+     * the client also offers is chosen. Empty means {@code conduit.websocket.subprotocols}.
+     *
+     * @return the subprotocols
+     */
+    String[] subprotocols() default {};
+
+    /**
+     * Origin patterns (as in {@code conduit.websocket.allowed-origins}) accepted by this endpoint.
+     * Empty means the global setting, whose default accepts only same-origin requests and requests
+     * without an {@code Origin} header.
+     *
+     * @return the allowed origin patterns
+     */
+    String[] allowedOrigins() default {};
+
+    /**
+     * The largest message, in bytes, the handler may read; a larger one closes the connection with
+     * 1009. A negative value means {@code conduit.websocket.max-message-size}; 0 means no limit.
+     *
+     * @return the read limit in bytes
+     */
+    long maxMessageSize() default -1;
+}

@@ -1,0 +1,119 @@
+package dev.conduit.websocket.spring.autoconfigure;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.json.JacksonJsonCodec;
+import dev.conduit.websocket.server.Upgrader;
+import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
+import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the Conduit WebSocket server side in a Servlet web application: an
+ * {@link Upgrader} built from {@link ConduitWebSocketProperties}, routing of
+ * {@code @WebSocketEndpoint} handlers through Spring MVC, the connection limit and graceful
+ * shutdown. Every bean backs off when the application defines its own.
+ *
+ * <p>Runs on Spring Boot 3.5 and 4.0: it names no Boot class that moved between the two.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(name = {"dev.conduit.websocket.server.Upgrader", "org.springframework.web.servlet.DispatcherServlet"})
+@ConditionalOnProperty(prefix = "conduit.websocket", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ConduitWebSocketProperties.class)
+public class ConduitWebSocketAutoConfiguration {
+
+    /**
+     * @return the post-processor that resolves the connection limits and container defaults
+     */
+    @Bean
+    public static ContainerDefaultsPostProcessor conduitWebSocketContainerDefaults() {
+        return new ContainerDefaultsPostProcessor();
+    }
+
+    /**
+     * @param objectMapper the application's Jackson 2 mapper, if any
+     * @return the codec behind {@code readJson}/{@code writeJson}
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public JsonCodec conduitWebSocketJsonCodec(ObjectProvider<ObjectMapper> objectMapper) {
+        ObjectMapper mapper = objectMapper.getIfUnique();
+        return mapper != null ? new JacksonJsonCodec(mapper) : JacksonJsonCodec.shared();
+    }
+
+    /**
+     * @param properties the settings
+     * @param jsonCodec the JSON codec
+     * @param listener a connection listener bean, if exactly one exists
+     * @param customizers the application's adjustments
+     * @return the upgrader; endpoints that set subprotocols or allowed origins use a variant of it
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public Upgrader conduitWebSocketUpgrader(ConduitWebSocketProperties properties, JsonCodec jsonCodec,
+            ObjectProvider<ConnListener> listener, ObjectProvider<UpgraderCustomizer> customizers) {
+        Upgrader.Builder builder = Upgrader.builder()
+                .handshakeTimeout(properties.getHandshakeTimeout())
+                .readBufferSize(Math.toIntExact(properties.getReadBufferSize().toBytes()))
+                .writeBufferSize(Math.toIntExact(properties.getWriteBufferSize().toBytes()))
+                .readLimit(properties.getMaxMessageSize().toBytes())
+                .subprotocols(List.copyOf(properties.getSubprotocols()))
+                .allowedOriginPatterns(List.copyOf(properties.getAllowedOrigins()))
+                .jsonCodec(jsonCodec);
+        ConnListener connListener = listener.getIfUnique();
+        if (connListener != null) {
+            builder.listener(connListener);
+        }
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    /**
+     * @param limits the resolved limits
+     * @param properties the settings
+     * @return the registry that counts open connections and closes them on shutdown
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ConnectionRegistry conduitWebSocketConnectionRegistry(ConnectionLimits limits, ConduitWebSocketProperties properties) {
+        return new ConnectionRegistry(limits.maxConnections(), properties.getShutdownTimeout());
+    }
+
+    /**
+     * @param upgrader the upgrader, from which endpoints with their own subprotocols or origins derive theirs
+     * @param registry the connection registry
+     * @param properties the settings
+     * @return the Spring MVC handler mapping of the endpoints
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
+            ConnectionRegistry registry, ConduitWebSocketProperties properties) {
+        return new WebSocketEndpointHandlerMapping(upgrader, registry, ApplicationConversionService.getSharedInstance(),
+                properties.getMaxMessageSize().toBytes(), properties.getCloseTimeout());
+    }
+
+    /**
+     * @param limits the resolved limits
+     * @param registry the connection registry
+     * @param mapping the handler mapping
+     * @return the container check and start-up report
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ServletContainerCheck conduitWebSocketServletContainerCheck(ConnectionLimits limits, ConnectionRegistry registry,
+            WebSocketEndpointHandlerMapping mapping) {
+        return new ServletContainerCheck(limits, registry, mapping);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.conduit.websocket.spring.endpoint;
+
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Counts and tracks the open connections of every endpoint: it enforces the connection limit
+ * (an upgrade beyond it is refused with 503) and closes connections gracefully when the
+ * application stops.
+ *
+ * <p>No Servlet container closes an upgraded connection it does not understand, so on shutdown
+ * this lifecycle, stopping before the web server's graceful shutdown, refuses new upgrades, sends
+ * close 1001 (going away) to every open connection and waits up to the shutdown timeout for their
+ * handlers to end; connections still open then are closed abruptly.
+ */
+public final class ConnectionRegistry implements SmartLifecycle {
+    /**
+     * Above Boot's {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE}
+     * ({@code DEFAULT_PHASE - 1024}), so that this stops first, while the server still runs.
+     */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
+
+    private final int maxConnections;
+    private final Duration shutdownTimeout;
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final Set<Conn> open = ConcurrentHashMap.newKeySet();
+    private final Object lock = new Object();
+    private volatile boolean running;
+    private volatile boolean accepting = true;
+
+    /**
+     * @param maxConnections the most connections open at once (upgrades beyond are refused)
+     * @param shutdownTimeout how long stopping waits for connections to end after the close 1001
+     */
+    public ConnectionRegistry(int maxConnections, Duration shutdownTimeout) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+        }
+        this.maxConnections = maxConnections;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** @return the most connections open at once */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** @return the shutdown timeout */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** @return the connections being upgraded or open now */
+    public int count() {
+        return reserved.get();
+    }
+
+    /** @return whether new upgrades are accepted (false once stopping began) */
+    public boolean accepting() {
+        return accepting;
+    }
+
+    /**
+     * Reserves a place for a connection before its upgrade.
+     *
+     * @return false if the limit is reached or the application is stopping
+     */
+    public boolean tryReserve() {
+        if (!accepting) {
+            return false;
+        }
+        while (true) {
+            int n = reserved.get();
+            if (n >= maxConnections) {
+                return false;
+            }
+            if (reserved.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a place reserved by {@link #tryReserve()} whose upgrade failed. */
+    public void cancelReservation() {
+        release();
+    }
+
+    /**
+     * Registers a connection whose handler starts now.
+     *
+     * @param conn the connection
+     * @return false if the application began stopping meanwhile: the caller closes it with 1001
+     */
+    public boolean opened(Conn conn) {
+        open.add(conn);
+        return accepting;
+    }
+
+    /**
+     * Unregisters a connection whose handler ended, giving back its place.
+     *
+     * @param conn the connection
+     */
+    public void closed(Conn conn) {
+        if (open.remove(conn)) {
+            release();
+        }
+    }
+
+    private void release() {
+        reserved.decrementAndGet();
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public void start() {
+        accepting = true;
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        closeAll();
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        // Asynchronous, so that other lifecycles of this phase stop in parallel.
+        Thread thread = new Thread(() -> {
+            try {
+                closeAll();
+            } finally {
+                callback.run();
+            }
+        }, "conduit-websocket-shutdown");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void closeAll() {
+        accepting = false;
+        running = false;
+        List<Conn> conns = List.copyOf(open);
+        if (conns.isEmpty() && reserved.get() == 0) {
+            return;
+        }
+        Instant deadline = Instant.now().plus(shutdownTimeout);
+        log.debug("Sending close 1001 to {} WebSocket connections, waiting up to {}", conns.size(), shutdownTimeout);
+        byte[] goingAway = WebSocket.formatCloseMessage(WebSocket.CLOSE_GOING_AWAY, "server shutting down");
+        for (Conn conn : conns) {
+            try {
+                conn.writeControl(WebSocket.CLOSE_MESSAGE, goingAway, deadline);
+            } catch (Exception e) {
+                log.debug("Could not send close 1001 to {}: {}", conn.remoteAddr(), e.toString());
+            }
+        }
+        synchronized (lock) {
+            while (!open.isEmpty() && Instant.now().isBefore(deadline)) {
+                try {
+                    lock.wait(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<Conn> left = List.copyOf(open);
+        if (!left.isEmpty()) {
+            log.info("{} WebSocket connections did not end within {} after close 1001; closing them", left.size(), shutdownTimeout);
+            for (Conn conn : left) {
+                try {
+                    conn.close();
+                } catch (Exception e) {
+                    log.debug("Closing {} failed: {}", conn.remoteAddr(), e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.conduit.websocket.spring.it;
+
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.Message;
+import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
+import dev.conduit.websocket.spring.endpoint.HandshakeInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.bind.annotation.PathVariable;
+
+/** A web application with endpoints that show what the starter hands to handlers, behind Spring Security. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class TestApplication {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+        return http
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/secure/**").authenticated()
+                        .anyRequest().permitAll())
+                .httpBasic(Customizer.withDefaults())
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    @Bean
+    UserDetailsService users() {
+        return new InMemoryUserDetailsManager(User.withUsername("alice").password("{noop}secret").roles("USER").build());
+    }
+
+    @Bean
+    Endpoints endpoints() {
+        return new Endpoints();
+    }
+
+    /** The endpoints. */
+    public static class Endpoints {
+
+        @WebSocketEndpoint("/open/echo")
+        public void echo(Conn conn) throws IOException {
+            while (true) {
+                Message m = conn.readMessage();
+                conn.writeMessage(m.messageType(), m.data());
+            }
+        }
+
+        @WebSocketEndpoint("/open/fail")
+        public void fail(Conn conn) throws IOException {
+            conn.readMessage();
+            throw new IllegalStateException("handler bug");
+        }
+
+        @WebSocketEndpoint("/open/rooms/{room}")
+        public void room(Conn conn, @PathVariable String room, @PathVariable("room") int number, HandshakeInfo info)
+                throws IOException {
+            String text = "room=" + room + " number=" + number + " id=" + info.queryParameter("id")
+                    + " header=" + info.header("x-test") + " path=" + info.uri().getPath()
+                    + " loopback=" + info.remoteAddress().getAddress().isLoopbackAddress();
+            conn.writeMessage(WebSocket.TEXT_MESSAGE, text.getBytes(StandardCharsets.UTF_8));
+            conn.readMessage();
+        }
+
+        @WebSocketEndpoint(path = "/open/proto", subprotocols = {"v2.chat", "v1.chat"})
+        public void proto(Conn conn) throws IOException {
+            conn.writeMessage(WebSocket.TEXT_MESSAGE, ("chosen=" + conn.subprotocol()).getBytes(StandardCharsets.UTF_8));
+            conn.readMessage();
+        }
+
+        @WebSocketEndpoint(path = "/open/partner", allowedOrigins = "https://partner.example")
+        public void partner(Conn conn) throws IOException {
+            conn.writeMessage(WebSocket.TEXT_MESSAGE, "welcome".getBytes(StandardCharsets.UTF_8));
+            conn.readMessage();
+        }
+
+        @WebSocketEndpoint("/open/thread")
+        public void thread(Conn conn) throws Exception {
+            // Thread.isVirtual() is Java 21 API; this code is compiled for Java 17.
+            boolean virtual;
+            try {
+                virtual = (Boolean) Thread.class.getMethod("isVirtual").invoke(Thread.currentThread());
+            } catch (NoSuchMethodException e) {
+                virtual = false;
+            }
+            conn.writeMessage(WebSocket.TEXT_MESSAGE, ("virtual=" + virtual).getBytes(StandardCharsets.UTF_8));
+            conn.readMessage();
+        }
+
+        @WebSocketEndpoint("/secure/whoami")
+        public void whoami(Conn conn, Principal principal) throws IOException {
+            conn.writeMessage(WebSocket.TEXT_MESSAGE, principal.getName().getBytes(StandardCharsets.UTF_8));
+            conn.readMessage();
+        }
+    }
+}
