@@ -39,6 +39,14 @@ final class CloseTracker {
         }
     }
 
+    /** The transport ended before any close frame: whatever is sent later, the end was abnormal. */
+    synchronized void endedAbnormally() {
+        if (initiator == null) {
+            initiator = ConnListener.Initiator.ABNORMAL;
+            firstCode = WebSocket.CLOSE_ABNORMAL_CLOSURE;
+        }
+    }
+
     /** The read side has ended (peer's close, error or EOF): wakes graceful closers. */
     void readSideDone() {
         readSideDone.countDown();

@@ -238,6 +238,7 @@ final class ConnReader {
         } else if (e instanceof EOFException) {
             // A peer that drops TCP, between frames or inside one, reads as abnormal closure (gorilla).
             stored = new CloseException(WebSocket.CLOSE_ABNORMAL_CLOSURE, "unexpected EOF", e);
+            closes.endedAbnormally();
             listener.error(ConnListener.ErrorKind.IO, e);
         } else if (e instanceof SocketTimeoutException) {
             listener.error(ConnListener.ErrorKind.TIMEOUT, e);
