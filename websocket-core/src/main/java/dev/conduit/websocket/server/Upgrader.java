@@ -241,6 +241,26 @@ public final class Upgrader {
         return enableCompression;
     }
 
+    /** @return whether the server declares {@code server_no_context_takeover} when compression is negotiated */
+    public boolean compressionServerNoContextTakeover() {
+        return serverNoContextTakeover;
+    }
+
+    /** @return whether the server requires {@code client_no_context_takeover} when compression is negotiated */
+    public boolean compressionClientNoContextTakeover() {
+        return clientNoContextTakeover;
+    }
+
+    /** @return the initial compression level of new connections */
+    public int compressionLevel() {
+        return compressionLevel;
+    }
+
+    /** @return the size under which data messages are sent uncompressed */
+    public int compressionMinSize() {
+        return compressionMinSize;
+    }
+
     /** @return the initial read limit of new connections (0 = none) */
     public long readLimit() {
         return readLimit;

@@ -57,7 +57,7 @@ public final class ConduitWebSocketAutoConfiguration {
      * @param jsonCodec the JSON codec
      * @param listener a connection listener bean, if exactly one exists
      * @param customizers the application's adjustments
-     * @return the upgrader; endpoints that set subprotocols or allowed origins use a variant of it
+     * @return the upgrader; endpoints that set subprotocols, allowed origins or compression use a variant of it
      */
     @Bean
     @ConditionalOnMissingBean
@@ -71,6 +71,11 @@ public final class ConduitWebSocketAutoConfiguration {
                 .subprotocols(List.copyOf(properties.getSubprotocols()))
                 .allowedOriginPatterns(List.copyOf(properties.getAllowedOrigins()))
                 .jsonCodec(jsonCodec);
+        ConduitWebSocketProperties.Compression compression = properties.getCompression();
+        builder.enableCompression(compression.isEnabled())
+                .compressionLevel(compression.getLevel())
+                .compressionMinSize(Math.toIntExact(compression.getMinSize().toBytes()))
+                .compressionNoContextTakeover(compression.isServerNoContextTakeover(), compression.isClientNoContextTakeover());
         ConnListener connListener = listener.getIfUnique();
         if (connListener != null) {
             builder.listener(connListener);

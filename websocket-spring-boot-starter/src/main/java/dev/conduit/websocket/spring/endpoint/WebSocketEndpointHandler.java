@@ -56,6 +56,11 @@ public final class WebSocketEndpointHandler {
         return method;
     }
 
+    /** @return the upgrader that answers this endpoint's handshakes */
+    public Upgrader upgrader() {
+        return upgrader;
+    }
+
     /**
      * Handles one upgrade request.
      *

@@ -2,6 +2,7 @@ package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.server.Upgrader;
+import dev.conduit.websocket.spring.annotation.Compression;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
@@ -61,8 +62,8 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private volatile List<Route> routes = List.of();
 
     /**
-     * @param defaultUpgrader the upgrader of endpoints without their own subprotocols or origins;
-     *                        the others use a variant of it
+     * @param defaultUpgrader the upgrader of endpoints without their own subprotocols, origins or
+     *                        compression settings; the others use a variant of it
      * @param registry counts and tracks connections
      * @param conversionService converts path variables
      * @param defaultReadLimit the read limit of endpoints that set none, 0 for no limit
@@ -154,14 +155,28 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         EndpointMethod endpointMethod = EndpointMethod.of(bean, method, variables, conversionService);
         List<String> subprotocols = List.of(annotation.subprotocols());
         List<String> origins = List.of(annotation.allowedOrigins());
+        Compression compression = annotation.compression();
+        int compressionLevel = annotation.compressionLevel();
         Upgrader upgrader = defaultUpgrader;
-        if (!subprotocols.isEmpty() || !origins.isEmpty()) {
+        if (!subprotocols.isEmpty() || !origins.isEmpty() || compression != Compression.DEFAULT
+                || compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL) {
             Upgrader.Builder variant = defaultUpgrader.toBuilder();
             if (!subprotocols.isEmpty()) {
                 variant.subprotocols(subprotocols);
             }
             if (!origins.isEmpty()) {
                 variant.allowedOriginPatterns(origins);
+            }
+            if (compression != Compression.DEFAULT) {
+                variant.enableCompression(compression == Compression.ENABLED);
+            }
+            if (compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL) {
+                try {
+                    variant.compressionLevel(compressionLevel);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("@WebSocketEndpoint on " + EndpointMethod.describe(method)
+                            + " has an invalid compressionLevel " + compressionLevel + ": " + e.getMessage(), e);
+                }
             }
             upgrader = variant.build();
         }
