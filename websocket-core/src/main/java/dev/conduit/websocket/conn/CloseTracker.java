@@ -39,8 +39,11 @@ final class CloseTracker {
         }
     }
 
-    /** The transport ended before any close frame: whatever is sent later, the end was abnormal. */
-    synchronized void endedAbnormally() {
+    /**
+     * The transport failed or ended (EOF, reset) before any close message: the connection ended
+     * abnormally (1006), even if a close message is written into the dead transport afterwards.
+     */
+    synchronized void transportLost() {
         if (initiator == null) {
             initiator = ConnListener.Initiator.ABNORMAL;
             firstCode = WebSocket.CLOSE_ABNORMAL_CLOSURE;

@@ -55,10 +55,10 @@ final class ConnReader {
     private volatile PongHandler pongHandler;
     private volatile CloseHandler closeHandler;
 
-    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, CloseTracker closes) {
+    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, ConnListener listener, CloseTracker closes) {
         this.frames = frames;
         this.writer = writer;
-        this.listener = settings.listener;
+        this.listener = listener;
         this.closes = closes;
         this.readLimit = settings.readLimit;
         this.defaultPingHandler = writer::queuePong;
@@ -238,11 +238,12 @@ final class ConnReader {
         } else if (e instanceof EOFException) {
             // A peer that drops TCP, between frames or inside one, reads as abnormal closure (gorilla).
             stored = new CloseException(WebSocket.CLOSE_ABNORMAL_CLOSURE, "unexpected EOF", e);
-            closes.endedAbnormally();
+            closes.transportLost();
             listener.error(ConnListener.ErrorKind.IO, e);
         } else if (e instanceof SocketTimeoutException) {
             listener.error(ConnListener.ErrorKind.TIMEOUT, e);
         } else if (!(e instanceof CloseException)) {
+            closes.transportLost();
             listener.error(ConnListener.ErrorKind.IO, e);
         }
         readError = stored;

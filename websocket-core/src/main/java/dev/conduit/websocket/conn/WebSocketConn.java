@@ -4,6 +4,7 @@ import dev.conduit.websocket.CloseException;
 import dev.conduit.websocket.CloseHandler;
 import dev.conduit.websocket.CloseSentException;
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.MessageReader;
@@ -36,15 +37,17 @@ public final class WebSocketConn implements Conn {
     private final JsonCodec json;
     /** permessage-deflate state, or null when it was not negotiated. */
     private final ConnCompression compression;
+    private final ConnListener listener;
 
     private WebSocketConn(NetConn net, ConnSettings settings) {
         this.net = net;
         this.settings = settings;
-        this.closes = new CloseTracker(settings.listener);
-        this.writer = new ConnWriter(net, !settings.server, settings, closes);
+        this.listener = settings.listener.perConnection();
+        this.closes = new CloseTracker(listener);
+        this.writer = new ConnWriter(net, !settings.server, settings, listener, closes);
         FrameReader frames = new FrameReader(net::read, settings.server, settings.compression != null,
                 settings.readBufferSize, settings.bufferedInput);
-        this.reader = new ConnReader(frames, writer, settings, closes);
+        this.reader = new ConnReader(frames, writer, settings, listener, closes);
         this.json = settings.effectiveJsonCodec();
         this.compression = settings.newCompression();
         writer.useCompression(compression);
@@ -62,7 +65,7 @@ public final class WebSocketConn implements Conn {
         Objects.requireNonNull(netConn, "netConn");
         Objects.requireNonNull(settings, "settings");
         WebSocketConn conn = new WebSocketConn(netConn, settings);
-        settings.listener.opened(conn);
+        conn.listener.opened(conn);
         return conn;
     }
 

@@ -60,7 +60,8 @@ import java.util.function.Predicate;
  * <h2>Refused requests</h2>
  * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
  * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes
- * the answer, and {@code upgrade} throws the {@link HandshakeException} so the caller knows.
+ * the answer, the {@link ConnListener} is told ({@link ConnListener#handshakeFailed}), and
+ * {@code upgrade} throws the {@link HandshakeException} so the caller knows.
  */
 public final class Upgrader {
     private final Duration handshakeTimeout;
@@ -286,6 +287,8 @@ public final class Upgrader {
     }
 
     private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
+        // Before the answer is written, so that whoever sees the refusal also sees it counted.
+        listener.handshakeFailed(e.status(), e);
         try {
             errorHandler.handle(request, response, e);
         } catch (IOException | RuntimeException writeFailure) {

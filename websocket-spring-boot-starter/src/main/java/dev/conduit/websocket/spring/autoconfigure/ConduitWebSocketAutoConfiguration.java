@@ -6,6 +6,7 @@ import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
+import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -99,14 +100,17 @@ public final class ConduitWebSocketAutoConfiguration {
      * @param upgrader the upgrader, from which endpoints with their own subprotocols or origins derive theirs
      * @param registry the connection registry
      * @param properties the settings
+     * @param listenerFactories per-endpoint listeners (metrics, statistics)
      * @return the Spring MVC handler mapping of the endpoints
      */
     @Bean
     @ConditionalOnMissingBean
     public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
-            ConnectionRegistry registry, ConduitWebSocketProperties properties) {
+            ConnectionRegistry registry, ConduitWebSocketProperties properties,
+            ObjectProvider<EndpointListenerFactory> listenerFactories) {
         return new WebSocketEndpointHandlerMapping(upgrader, registry, ApplicationConversionService.getSharedInstance(),
-                properties.getMaxMessageSize().toBytes(), properties.getCloseTimeout());
+                properties.getMaxMessageSize().toBytes(), properties.getCloseTimeout(),
+                listenerFactories.orderedStream().toList());
     }
 
     /**

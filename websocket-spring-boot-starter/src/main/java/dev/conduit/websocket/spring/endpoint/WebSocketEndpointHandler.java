@@ -1,12 +1,15 @@
 package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.WebSocketException;
 import dev.conduit.websocket.server.Upgrader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -51,6 +54,11 @@ public final class WebSocketEndpointHandler {
         return path;
     }
 
+    /** @return the upgrader that answers this endpoint's handshakes (its subprotocols, origins and listener) */
+    public Upgrader upgrader() {
+        return upgrader;
+    }
+
     /** @return the handler method */
     public EndpointMethod method() {
         return method;
@@ -93,6 +101,8 @@ public final class WebSocketEndpointHandler {
                 ? "websocket: too many connections (conduit.websocket.max-connections=" + registry.maxConnections() + ")"
                 : "websocket: server shutting down";
         log.debug("WebSocket upgrade on {} refused with 503: {}", path, reason);
+        upgrader.listener().handshakeFailed(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                new HandshakeException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason));
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", "1");
         response.setContentType("text/plain;charset=UTF-8");
@@ -116,9 +126,15 @@ public final class WebSocketEndpointHandler {
             } catch (IOException e) {
                 // The connection ended or failed (peer close, EOF, deadline, read limit): no application error.
                 log.debug("WebSocket handler {} ended: {}", method, e.toString());
+                if (!endsConnection(e)) {
+                    // An IOException of the handler's own (not the Conn's) is a handler failure, as for the Upgrader.
+                    upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
+                }
                 close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "");
             } catch (Throwable e) {
                 log.warn("WebSocket handler {} failed; closing the connection with 1011", method, e);
+                // Caught here, so the Upgrader never sees it: report it as it would.
+                upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
                 close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "internal server error");
                 if (e instanceof VirtualMachineError error) {
                     throw error;
@@ -127,6 +143,11 @@ public final class WebSocketEndpointHandler {
         } finally {
             registry.closed(conn);
         }
+    }
+
+    // The Conn's own exceptions, already reported by the Conn (same rule as the Upgrader's).
+    private static boolean endsConnection(IOException e) {
+        return e instanceof WebSocketException && !(e instanceof HandshakeException) || e instanceof SocketTimeoutException;
     }
 
     // Closing handshake; a no-op when a close was already sent or the transport is gone.

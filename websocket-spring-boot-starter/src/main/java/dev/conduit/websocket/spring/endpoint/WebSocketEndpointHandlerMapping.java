@@ -1,6 +1,7 @@
 package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.annotation.Compression;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
@@ -58,6 +59,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private final ConversionService conversionService;
     private final long defaultReadLimit;
     private final Duration closeTimeout;
+    private final List<EndpointListenerFactory> listenerFactories;
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
 
@@ -70,6 +72,21 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      * @param closeTimeout how long closing waits for the peer's close reply
      */
     public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService, long defaultReadLimit, Duration closeTimeout) {
+        this(defaultUpgrader, registry, conversionService, defaultReadLimit, closeTimeout, List.of());
+    }
+
+    /**
+     * @param defaultUpgrader the upgrader of endpoints without their own subprotocols or origins;
+     *                        the others use a variant of it
+     * @param registry counts and tracks connections
+     * @param conversionService converts path variables
+     * @param defaultReadLimit the read limit of endpoints that set none, 0 for no limit
+     * @param closeTimeout how long closing waits for the peer's close reply
+     * @param listenerFactories give each endpoint listeners of its own, added to the upgrader's
+     */
+    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService,
+            long defaultReadLimit, Duration closeTimeout, List<EndpointListenerFactory> listenerFactories) {
+        this.listenerFactories = List.copyOf(listenerFactories);
         this.defaultUpgrader = defaultUpgrader;
         this.registry = registry;
         this.conversionService = conversionService;
@@ -158,9 +175,11 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         Compression compression = annotation.compression();
         int compressionLevel = annotation.compressionLevel();
         Upgrader upgrader = defaultUpgrader;
+        ConnListener endpointListener = endpointListener(path);
         if (!subprotocols.isEmpty() || !origins.isEmpty() || compression != Compression.DEFAULT
-                || compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL) {
-            Upgrader.Builder variant = defaultUpgrader.toBuilder();
+                || compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL
+                || endpointListener != defaultUpgrader.listener()) {
+            Upgrader.Builder variant = defaultUpgrader.toBuilder().listener(endpointListener);
             if (!subprotocols.isEmpty()) {
                 variant.subprotocols(subprotocols);
             }
@@ -182,6 +201,19 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         }
         long readLimit = annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize();
         return new Route(pattern, new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout));
+    }
+
+    // The upgrader's listener (the application's ConnListener bean) plus the factories' ones for this path.
+    private ConnListener endpointListener(String path) {
+        if (listenerFactories.isEmpty()) {
+            return defaultUpgrader.listener();
+        }
+        List<ConnListener> listeners = new ArrayList<>();
+        listeners.add(defaultUpgrader.listener());
+        for (EndpointListenerFactory factory : listenerFactories) {
+            listeners.add(factory.listenerFor(path));
+        }
+        return ConnListener.composite(listeners);
     }
 
     private static Set<String> variableNames(PathPattern pattern) {
