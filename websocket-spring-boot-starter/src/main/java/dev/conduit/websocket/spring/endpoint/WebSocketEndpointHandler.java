@@ -64,11 +64,6 @@ public final class WebSocketEndpointHandler {
         return method;
     }
 
-    /** @return the upgrader that answers this endpoint's handshakes */
-    public Upgrader upgrader() {
-        return upgrader;
-    }
-
     /**
      * Handles one upgrade request.
      *
