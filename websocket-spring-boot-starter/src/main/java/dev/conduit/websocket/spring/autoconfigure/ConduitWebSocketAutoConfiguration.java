@@ -6,6 +6,7 @@ import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
+import dev.conduit.websocket.spring.endpoint.ConnSupervision;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -100,8 +101,12 @@ public class ConduitWebSocketAutoConfiguration {
     @ConditionalOnMissingBean
     public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
             ConnectionRegistry registry, ConduitWebSocketProperties properties) {
-        return new WebSocketEndpointHandlerMapping(upgrader, registry, ApplicationConversionService.getSharedInstance(),
-                properties.getMaxMessageSize().toBytes(), properties.getCloseTimeout());
+        WebSocketEndpointHandlerMapping mapping = new WebSocketEndpointHandlerMapping(upgrader, registry,
+                ApplicationConversionService.getSharedInstance(), properties.getMaxMessageSize().toBytes(),
+                properties.getCloseTimeout());
+        mapping.setSupervision(new ConnSupervision(properties.getIdleTimeout(), properties.getPingInterval(),
+                properties.getPongTimeout()));
+        return mapping;
     }
 
     /**

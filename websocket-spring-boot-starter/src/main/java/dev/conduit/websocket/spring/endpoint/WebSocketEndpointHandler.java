@@ -27,6 +27,7 @@ public final class WebSocketEndpointHandler {
     private final ConnectionRegistry registry;
     private final long readLimit;
     private final Duration closeTimeout;
+    private volatile ConnSupervision supervision = ConnSupervision.NONE;
 
     /**
      * @param path the endpoint's path pattern
@@ -47,6 +48,13 @@ public final class WebSocketEndpointHandler {
     }
 
     /** @return the path pattern */
+    /**
+     * @param supervision the idle timeout and keep-alive for this endpoint's connections
+     */
+    public void setSupervision(ConnSupervision supervision) {
+        this.supervision = supervision == null ? ConnSupervision.NONE : supervision;
+    }
+
     public String path() {
         return path;
     }
@@ -104,8 +112,9 @@ public final class WebSocketEndpointHandler {
             if (readLimit > 0) {
                 conn.setReadLimit(readLimit);
             }
+            ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout);
             try {
-                method.invoke(conn, info);
+                method.invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info);
                 close(conn, WebSocket.CLOSE_NORMAL_CLOSURE, "");
             } catch (IOException e) {
                 // The connection ended or failed (peer close, EOF, deadline, read limit): no application error.
@@ -116,6 +125,10 @@ public final class WebSocketEndpointHandler {
                 close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "internal server error");
                 if (e instanceof VirtualMachineError error) {
                     throw error;
+                }
+            } finally {
+                if (supervisor != null) {
+                    supervisor.stop();
                 }
             }
         } finally {

@@ -57,6 +57,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private final ConversionService conversionService;
     private final long defaultReadLimit;
     private final Duration closeTimeout;
+    private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
 
@@ -75,6 +76,16 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         this.defaultReadLimit = defaultReadLimit;
         this.closeTimeout = closeTimeout;
         setOrder(ORDER);
+    }
+
+    /**
+     * Sets the idle timeout and keep-alive of the connections of endpoints registered from now on
+     * (the auto-configuration calls it before the endpoints are detected).
+     *
+     * @param supervision what to watch on each connection
+     */
+    public void setSupervision(ConnSupervision supervision) {
+        this.supervision = supervision == null ? ConnSupervision.NONE : supervision;
     }
 
     @Override
@@ -166,7 +177,9 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
             upgrader = variant.build();
         }
         long readLimit = annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize();
-        return new Route(pattern, new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout));
+        WebSocketEndpointHandler handler = new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout);
+        handler.setSupervision(supervision);
+        return new Route(pattern, handler);
     }
 
     private static Set<String> variableNames(PathPattern pattern) {
