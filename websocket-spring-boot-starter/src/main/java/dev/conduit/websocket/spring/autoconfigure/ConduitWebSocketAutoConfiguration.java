@@ -7,6 +7,7 @@ import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.ConnSupervision;
+import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -106,6 +107,7 @@ public class ConduitWebSocketAutoConfiguration {
                 properties.getCloseTimeout());
         mapping.setSupervision(new ConnSupervision(properties.getIdleTimeout(), properties.getPingInterval(),
                 properties.getPongTimeout()));
+        mapping.setHandshakeLimiter(new HandshakeLimiter(properties.getMaxConcurrentHandshakes()));
         return mapping;
     }
 

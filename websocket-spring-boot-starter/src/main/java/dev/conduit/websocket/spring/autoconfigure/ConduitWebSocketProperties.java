@@ -66,6 +66,11 @@ public class ConduitWebSocketProperties {
     private Duration idleTimeout = Duration.ZERO;
 
     /**
+     * Most handshakes in progress at once across all endpoints; more are refused with 503. 0: no bound.
+     */
+    private int maxConcurrentHandshakes = 100;
+
+    /**
      * Keep-alive: send a ping this often, so that a peer gone without FIN or RST (half-open TCP) is
      * detected when its pong does not come within {@code pong-timeout}. Off (0) by default.
      */
@@ -179,5 +184,13 @@ public class ConduitWebSocketProperties {
 
     public void setPongTimeout(Duration pongTimeout) {
         this.pongTimeout = pongTimeout;
+    }
+
+    public int getMaxConcurrentHandshakes() {
+        return maxConcurrentHandshakes;
+    }
+
+    public void setMaxConcurrentHandshakes(int maxConcurrentHandshakes) {
+        this.maxConcurrentHandshakes = maxConcurrentHandshakes;
     }
 }

@@ -28,6 +28,7 @@ public final class WebSocketEndpointHandler {
     private final long readLimit;
     private final Duration closeTimeout;
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
+    private volatile HandshakeLimiter handshakes = HandshakeLimiter.UNLIMITED;
 
     /**
      * @param path the endpoint's path pattern
@@ -55,6 +56,13 @@ public final class WebSocketEndpointHandler {
         this.supervision = supervision == null ? ConnSupervision.NONE : supervision;
     }
 
+    /**
+     * @param limiter the bound on handshakes in progress, shared by all endpoints
+     */
+    public void setHandshakeLimiter(HandshakeLimiter limiter) {
+        this.handshakes = limiter == null ? HandshakeLimiter.UNLIMITED : limiter;
+    }
+
     public String path() {
         return path;
     }
@@ -74,6 +82,22 @@ public final class WebSocketEndpointHandler {
      */
     public void handle(HttpServletRequest request, HttpServletResponse response, Map<String, String> pathVariables)
             throws IOException {
+        HandshakeLimiter limiter = handshakes;
+        if (!limiter.tryAcquire()) {
+            log.debug("WebSocket upgrade on {} refused with 503: more than {} handshakes in progress", path, limiter.max());
+            refuse503(response, "websocket: too many handshakes in progress (conduit.websocket.max-concurrent-handshakes="
+                    + limiter.max() + ")");
+            return;
+        }
+        try {
+            handleWithinLimit(request, response, pathVariables);
+        } finally {
+            limiter.release();
+        }
+    }
+
+    private void handleWithinLimit(HttpServletRequest request, HttpServletResponse response,
+            Map<String, String> pathVariables) throws IOException {
         if (!registry.tryReserve()) {
             refuseUnavailable(response);
             return;
@@ -95,6 +119,10 @@ public final class WebSocketEndpointHandler {
                 ? "websocket: too many connections (conduit.websocket.max-connections=" + registry.maxConnections() + ")"
                 : "websocket: server shutting down";
         log.debug("WebSocket upgrade on {} refused with 503: {}", path, reason);
+        refuse503(response, reason);
+    }
+
+    private static void refuse503(HttpServletResponse response, String reason) throws IOException {
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", "1");
         response.setContentType("text/plain;charset=UTF-8");

@@ -58,6 +58,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private final long defaultReadLimit;
     private final Duration closeTimeout;
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
+    private volatile HandshakeLimiter handshakeLimiter = HandshakeLimiter.UNLIMITED;
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
 
@@ -86,6 +87,15 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      */
     public void setSupervision(ConnSupervision supervision) {
         this.supervision = supervision == null ? ConnSupervision.NONE : supervision;
+    }
+
+    /**
+     * Sets the bound on handshakes in progress, shared by the endpoints registered from now on.
+     *
+     * @param limiter the bound
+     */
+    public void setHandshakeLimiter(HandshakeLimiter limiter) {
+        this.handshakeLimiter = limiter == null ? HandshakeLimiter.UNLIMITED : limiter;
     }
 
     @Override
@@ -179,6 +189,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         long readLimit = annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize();
         WebSocketEndpointHandler handler = new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout);
         handler.setSupervision(supervision);
+        handler.setHandshakeLimiter(handshakeLimiter);
         return new Route(pattern, handler);
     }
 
