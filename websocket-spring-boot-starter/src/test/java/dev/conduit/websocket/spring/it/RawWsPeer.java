@@ -36,11 +36,18 @@ final class RawWsPeer implements AutoCloseable {
     }
 
     static RawWsPeer connect(int port, String path) throws IOException {
+        return connect(port, path, "");
+    }
+
+    /**
+     * @param extraHeaders header lines to add, each ending in CRLF (e.g. {@code "Origin: x\r\n"})
+     */
+    static RawWsPeer connect(int port, String path, String extraHeaders) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setSoTimeout(30_000); // a bound on every read: a test never hangs
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
         s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         InputStream in = s.getInputStream();
