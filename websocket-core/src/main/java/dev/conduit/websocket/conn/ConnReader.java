@@ -30,6 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread, and makes the first error permanent.
  */
 final class ConnReader {
+    /** The largest byte[] the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private final FrameReader frames;
     private final ConnWriter writer;
     private final ConnListener listener;
@@ -118,8 +120,16 @@ final class ConnReader {
             int n = 0;
             while (true) {
                 if (n == data.length) {
-                    long want = Math.max(Math.max(data.length * 2L, 256), n + frames.remaining());
-                    data = Arrays.copyOf(data, (int) Math.min(want, Integer.MAX_VALUE - 8));
+                    if (n >= MAX_ARRAY) {
+                        throw new ReadLimitException(); // no byte[] holds more; a read limit avoids this
+                    }
+                    // Grow by doubling what arrived, at most to the end of this frame: a declared length
+                    // alone must not size the array (a peer could declare 2^62 and send 64 KiB).
+                    long want = Math.max(data.length * 2L, 256);
+                    if (frames.remaining() > 0) {
+                        want = Math.min(want, n + frames.remaining());
+                    }
+                    data = Arrays.copyOf(data, (int) Math.min(want, MAX_ARRAY));
                 }
                 int r2 = s.readLocked(data, n, data.length - n);
                 if (r2 < 0) {

@@ -7,6 +7,8 @@ import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
+import dev.conduit.websocket.spring.endpoint.ConnSupervision;
+import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -108,9 +110,13 @@ public final class ConduitWebSocketAutoConfiguration {
     public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
             ConnectionRegistry registry, ConduitWebSocketProperties properties,
             ObjectProvider<EndpointListenerFactory> listenerFactories) {
-        return new WebSocketEndpointHandlerMapping(upgrader, registry, ApplicationConversionService.getSharedInstance(),
-                properties.getMaxMessageSize().toBytes(), properties.getCloseTimeout(),
-                listenerFactories.orderedStream().toList());
+        WebSocketEndpointHandlerMapping mapping = new WebSocketEndpointHandlerMapping(upgrader, registry,
+                ApplicationConversionService.getSharedInstance(), properties.getMaxMessageSize().toBytes(),
+                properties.getCloseTimeout(), listenerFactories.orderedStream().toList());
+        mapping.setSupervision(new ConnSupervision(properties.getIdleTimeout(), properties.getPingInterval(),
+                properties.getPongTimeout()));
+        mapping.setHandshakeLimiter(new HandshakeLimiter(properties.getMaxConcurrentHandshakes()));
+        return mapping;
     }
 
     /**

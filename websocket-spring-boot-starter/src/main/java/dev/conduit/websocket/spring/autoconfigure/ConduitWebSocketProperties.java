@@ -62,6 +62,29 @@ public class ConduitWebSocketProperties {
     /** Per-message compression (permessage-deflate, RFC 7692). */
     private final Compression compression = new Compression();
 
+    /**
+     * Close a connection with 1001 when no frame (data, ping or pong) arrived for this long while its
+     * handler reads. Off (0) by default: a handler that reads with its own deadline needs none.
+     */
+    private Duration idleTimeout = Duration.ZERO;
+
+    /**
+     * Most handshakes in progress at once across all endpoints; more are refused with 503. 0: no bound.
+     */
+    private int maxConcurrentHandshakes = 100;
+
+    /**
+     * Keep-alive: send a ping this often, so that a peer gone without FIN or RST (half-open TCP) is
+     * detected when its pong does not come within {@code pong-timeout}. Off (0) by default.
+     */
+    private Duration pingInterval = Duration.ZERO;
+
+    /**
+     * Keep-alive: how long a ping may stay unanswered before the connection is closed. 0: the ping
+     * interval.
+     */
+    private Duration pongTimeout = Duration.ZERO;
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -140,6 +163,38 @@ public class ConduitWebSocketProperties {
 
     public void setCloseTimeout(Duration closeTimeout) {
         this.closeTimeout = closeTimeout;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getPingInterval() {
+        return pingInterval;
+    }
+
+    public void setPingInterval(Duration pingInterval) {
+        this.pingInterval = pingInterval;
+    }
+
+    public Duration getPongTimeout() {
+        return pongTimeout;
+    }
+
+    public void setPongTimeout(Duration pongTimeout) {
+        this.pongTimeout = pongTimeout;
+    }
+
+    public int getMaxConcurrentHandshakes() {
+        return maxConcurrentHandshakes;
+    }
+
+    public void setMaxConcurrentHandshakes(int maxConcurrentHandshakes) {
+        this.maxConcurrentHandshakes = maxConcurrentHandshakes;
     }
 
     public Compression getCompression() {

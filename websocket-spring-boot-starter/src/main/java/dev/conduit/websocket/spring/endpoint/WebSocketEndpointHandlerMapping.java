@@ -60,6 +60,8 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private final long defaultReadLimit;
     private final Duration closeTimeout;
     private final List<EndpointListenerFactory> listenerFactories;
+    private volatile ConnSupervision supervision = ConnSupervision.NONE;
+    private volatile HandshakeLimiter handshakeLimiter = HandshakeLimiter.UNLIMITED;
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
 
@@ -93,6 +95,25 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         this.defaultReadLimit = defaultReadLimit;
         this.closeTimeout = closeTimeout;
         setOrder(ORDER);
+    }
+
+    /**
+     * Sets the idle timeout and keep-alive of the connections of endpoints registered from now on
+     * (the auto-configuration calls it before the endpoints are detected).
+     *
+     * @param supervision what to watch on each connection
+     */
+    public void setSupervision(ConnSupervision supervision) {
+        this.supervision = supervision == null ? ConnSupervision.NONE : supervision;
+    }
+
+    /**
+     * Sets the bound on handshakes in progress, shared by the endpoints registered from now on.
+     *
+     * @param limiter the bound
+     */
+    public void setHandshakeLimiter(HandshakeLimiter limiter) {
+        this.handshakeLimiter = limiter == null ? HandshakeLimiter.UNLIMITED : limiter;
     }
 
     @Override
@@ -200,7 +221,10 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
             upgrader = variant.build();
         }
         long readLimit = annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize();
-        return new Route(pattern, new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout));
+        WebSocketEndpointHandler handler = new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout);
+        handler.setSupervision(supervision);
+        handler.setHandshakeLimiter(handshakeLimiter);
+        return new Route(pattern, handler);
     }
 
     // The upgrader's listener (the application's ConnListener bean) plus the factories' ones for this path.
