@@ -12,6 +12,7 @@ import dev.conduit.websocket.handshake.HeaderTokens;
 import dev.conduit.websocket.net.SocketNetConn;
 
 import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -79,6 +80,8 @@ public final class Dialer {
     private static final List<String> RESERVED_HEADERS = List.of(
             "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions");
     private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+    /** How long a refused handshake's body may take to arrive when there is no handshake timeout. */
+    private static final Duration ERROR_BODY_WAIT = Duration.ofSeconds(5);
 
     private static final Dialer DEFAULT = builder().build();
 
@@ -95,6 +98,7 @@ public final class Dialer {
     private final JsonCodec jsonCodec;
     private final ConnListener listener;
     private final long readLimit;
+    private final CookieHandler cookieHandler;
 
     private Dialer(Builder b) {
         this.handshakeTimeout = b.handshakeTimeout;
@@ -110,6 +114,7 @@ public final class Dialer {
         this.jsonCodec = b.jsonCodec;
         this.listener = b.listener;
         this.readLimit = b.readLimit;
+        this.cookieHandler = b.cookieHandler;
     }
 
     /**
@@ -208,6 +213,9 @@ public final class Dialer {
             } catch (ResponseHead.MalformedResponseException e) {
                 throw new BadHandshakeException(e.getMessage().substring("websocket: ".length()), 0, Map.of(), null);
             }
+            if (cookieHandler != null) {
+                cookieHandler.put(target.httpRequestUri(), head.headers);
+            }
             String subprotocol = validate(head, key, netConn);
             netConn.setReadDeadline(null);
             netConn.setWriteDeadline(null);
@@ -240,9 +248,10 @@ public final class Dialer {
                 .bufferedInput(leftover);
     }
 
-    private byte[] buildRequest(DialTarget target, String key, Map<String, List<String>> callerHeaders) {
+    private byte[] buildRequest(DialTarget target, String key, Map<String, List<String>> callerHeaders) throws IOException {
         String host = target.authority();
         StringBuilder extra = new StringBuilder();
+        List<String> cookies = new ArrayList<>();
         for (Map.Entry<String, List<String>> header : callerHeaders.entrySet()) {
             String name = header.getKey();
             checkHeaderName(name);
@@ -260,6 +269,13 @@ public final class Dialer {
             }
             if (name.equalsIgnoreCase(PROTOCOL_HEADER) && !subprotocols.isEmpty()) {
                 throw duplicate(name);
+            }
+            if (name.equalsIgnoreCase("Cookie") && cookieHandler != null) {
+                // Merged with the handler's cookies below: a request carries one Cookie header (RFC 6265 §5.4).
+                for (String value : values) {
+                    cookies.add(checkHeaderValue(name, value));
+                }
+                continue;
             }
             for (String value : values) {
                 extra.append(name).append(": ").append(checkHeaderValue(name, value)).append("\r\n");
@@ -279,6 +295,18 @@ public final class Dialer {
         String extensions = extensionOffer();
         if (extensions != null) {
             request.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
+        }
+        if (cookieHandler != null) {
+            for (Map.Entry<String, List<String>> e : cookieHandler.get(target.httpRequestUri(), Map.of()).entrySet()) {
+                if (e.getKey().equalsIgnoreCase("Cookie") && e.getValue() != null) {
+                    for (String value : e.getValue()) {
+                        cookies.add(checkHeaderValue("Cookie", value));
+                    }
+                }
+            }
+            if (!cookies.isEmpty()) {
+                request.append("Cookie: ").append(String.join("; ", cookies)).append("\r\n");
+            }
         }
         request.append(extra).append("\r\n");
         return request.toString().getBytes(StandardCharsets.UTF_8);
@@ -311,6 +339,11 @@ public final class Dialer {
             problem = "'Sec-WebSocket-Accept' header does not match the key";
         }
         if (problem != null) {
+            if (handshakeTimeout == null || handshakeTimeout.isZero()) {
+                // Without a handshake timeout a keep-alive error response with no length would hold
+                // the dial forever; the body is only a diagnostic, so give it a few seconds.
+                netConn.setReadDeadline(Instant.now().plus(ERROR_BODY_WAIT));
+            }
             throw new BadHandshakeException(problem, head.status, head.headers, ResponseBodyStart.read(netConn, head));
         }
         String subprotocol = checkSubprotocol(head.values(PROTOCOL_HEADER));
@@ -568,6 +601,7 @@ public final class Dialer {
         private JsonCodec jsonCodec;
         private ConnListener listener;
         private long readLimit;
+        private CookieHandler cookieHandler;
 
         private Builder() {
         }
@@ -586,6 +620,7 @@ public final class Dialer {
             this.jsonCodec = d.jsonCodec;
             this.listener = d.listener;
             this.readLimit = d.readLimit;
+            this.cookieHandler = d.cookieHandler;
         }
 
         /**
@@ -733,6 +768,19 @@ public final class Dialer {
          */
         public Builder readLimit(long limit) {
             this.readLimit = limit;
+            return this;
+        }
+
+        /**
+         * gorilla's {@code Jar}: cookies for the URL are sent with the request and the response's
+         * {@code Set-Cookie} headers are stored, for example with a {@link java.net.CookieManager}.
+         * The handler sees the URL's {@code http}/{@code https} form.
+         *
+         * @param handler the cookie store; {@code null} (the default) sends and stores no cookies
+         * @return this
+         */
+        public Builder cookieHandler(CookieHandler handler) {
+            this.cookieHandler = handler;
             return this;
         }
 

@@ -169,6 +169,9 @@ public final class Upgrader {
             HandshakeException refused = new HandshakeException(500,
                     "the Servlet container cannot upgrade this request: " + e);
             refused.initCause(e);
+            if (!response.isCommitted()) {
+                response.reset(); // drop the 101 and its headers set above
+            }
             throw refuse(request, response, refused);
         }
         ConnSettings settings = ConnSettings.server()

@@ -71,6 +71,7 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
                 throw error;
             }
         } finally {
+            netConn.handlerReturned();
             if (conn != null) {
                 closeQuietly(conn);
             }
