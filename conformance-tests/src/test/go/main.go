@@ -1,8 +1,11 @@
 // The gorilla/websocket peer for the interop tests.
 //
-//	gorilla-peer server         echo server on 127.0.0.1, prints "listening <port>"
-//	gorilla-peer client <url>   sends every message of the matrix, checks each echo,
-//	                            prints "ok <type> <bytes>" per message and "done <n>"
+//	gorilla-peer server [deflate]        echo server on 127.0.0.1, prints "listening <port>"
+//	gorilla-peer client <url> [deflate]  sends every message of the matrix, checks each echo,
+//	                                     prints "extensions <negotiated>", "ok <type> <bytes>"
+//	                                     per message and "done <n>"
+//
+// With "deflate", EnableCompression is set (gorilla negotiates no context takeover only).
 package main
 
 import (
@@ -54,8 +57,8 @@ func kindName(kind int) string {
 	return "binary"
 }
 
-func server() {
-	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+func server(deflate bool) {
+	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }, EnableCompression: deflate}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Println("FAIL listen", err)
@@ -81,12 +84,15 @@ func server() {
 	}))
 }
 
-func client(url string) int {
-	c, _, err := websocket.DefaultDialer.Dial(url, nil)
+func client(url string, deflate bool) int {
+	dialer := *websocket.DefaultDialer
+	dialer.EnableCompression = deflate
+	c, resp, err := dialer.Dial(url, nil)
 	if err != nil {
 		fmt.Println("FAIL dial", err)
 		return 1
 	}
+	fmt.Println("extensions", resp.Header.Get("Sec-WebSocket-Extensions"))
 	defer c.Close()
 	c.SetReadLimit(limit)
 	n := 0
@@ -119,11 +125,12 @@ func client(url string) int {
 }
 
 func main() {
+	deflate := os.Args[len(os.Args)-1] == "deflate"
 	switch {
-	case len(os.Args) == 2 && os.Args[1] == "server":
-		server()
-	case len(os.Args) == 3 && os.Args[1] == "client":
-		os.Exit(client(os.Args[2]))
+	case len(os.Args) >= 2 && os.Args[1] == "server":
+		server(deflate)
+	case len(os.Args) >= 3 && os.Args[1] == "client":
+		os.Exit(client(os.Args[2], deflate))
 	default:
 		fmt.Fprintln(os.Stderr, "usage: gorilla-peer server | client <url>")
 		os.Exit(2)

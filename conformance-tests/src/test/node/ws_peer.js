@@ -1,7 +1,10 @@
 // The Node `ws` peer for the interop tests.
-//   node ws_peer.js server            echo server on 127.0.0.1, prints "listening <port>"
-//   node ws_peer.js client <url>      sends every message of the matrix, checks each echo,
-//                                     prints "ok <type> <bytes>" per message and "done <n>"
+//   node ws_peer.js server [deflate]        echo server on 127.0.0.1, prints "listening <port>"
+//   node ws_peer.js client <url> [deflate]  sends every message of the matrix, checks each echo,
+//                                           prints "extensions <negotiated>", "ok <type> <bytes>"
+//                                           per message and "done <n>"
+// With "deflate" the peer offers (client) or accepts (server) permessage-deflate, for every message
+// size (threshold 0; ws compresses only messages of 1 KiB and more by default).
 'use strict';
 const WebSocket = require('ws');
 
@@ -25,8 +28,11 @@ function matrix() {
   return list;
 }
 
+const DEFLATE = process.argv[process.argv.length - 1] === 'deflate';
+const PER_MESSAGE_DEFLATE = DEFLATE ? { threshold: 0 } : false;
+
 function server() {
-  const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, maxPayload: 16 * 1024 * 1024 });
+  const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, maxPayload: 16 * 1024 * 1024, perMessageDeflate: PER_MESSAGE_DEFLATE });
   wss.on('listening', () => console.log('listening ' + wss.address().port));
   wss.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
@@ -35,14 +41,17 @@ function server() {
 
 function client(url) {
   const list = matrix();
-  const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024 });
+  const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024, perMessageDeflate: PER_MESSAGE_DEFLATE });
   let i = 0;
   const fail = (why) => { console.log('FAIL ' + why); process.exit(1); };
   const sendNext = () => {
     const m = list[i];
     ws.send(m.kind === 'text' ? m.data.toString('utf8') : m.data, { binary: m.kind === 'binary' });
   };
-  ws.on('open', sendNext);
+  ws.on('open', () => {
+    console.log('extensions ' + ws.extensions);
+    sendNext();
+  });
   ws.on('message', (data, isBinary) => {
     const m = list[i];
     if (isBinary !== (m.kind === 'binary')) fail(`message ${i}: type ${isBinary ? 'binary' : 'text'}, sent ${m.kind}`);

@@ -1,8 +1,10 @@
 """The Python `websockets` peer for the interop tests (Debian python3-websockets).
 
-    python3 ws_peer.py server          echo server on 127.0.0.1, prints "listening <port>"
-    python3 ws_peer.py client <url>    sends every message of the matrix, checks each echo,
-                                       prints "ok <type> <bytes>" per message and "done <n>"
+    python3 ws_peer.py server [deflate]        echo server on 127.0.0.1, prints "listening <port>"
+    python3 ws_peer.py client <url> [deflate]  sends every message of the matrix, checks each echo,
+                                               prints "extensions <negotiated>", "ok <type> <bytes>"
+                                               per message and "done <n>"
+With "deflate" the peer offers (client) or accepts (server) permessage-deflate.
 """
 import asyncio
 import sys
@@ -31,16 +33,17 @@ async def echo(ws, path=None):
         await ws.send(message)
 
 
-async def server():
-    async with websockets.serve(echo, "127.0.0.1", 0, max_size=LIMIT, compression=None) as srv:
+async def server(compression):
+    async with websockets.serve(echo, "127.0.0.1", 0, max_size=LIMIT, compression=compression) as srv:
         port = srv.sockets[0].getsockname()[1]
         print("listening", port, flush=True)
         await asyncio.Future()
 
 
-async def client(url):
+async def client(url, compression):
     n = 0
-    async with websockets.connect(url, max_size=LIMIT, compression=None) as ws:
+    async with websockets.connect(url, max_size=LIMIT, compression=compression) as ws:
+        print("extensions", ws.response_headers.get("Sec-WebSocket-Extensions", ""), flush=True)
         for kind, data in matrix():
             await ws.send(data)
             got = await ws.recv()
@@ -62,10 +65,11 @@ async def client(url):
 
 
 if __name__ == "__main__":
+    mode = "deflate" if sys.argv[-1] == "deflate" else None
     if sys.argv[1:2] == ["server"]:
-        asyncio.run(server())
+        asyncio.run(server(mode))
     elif sys.argv[1:2] == ["client"]:
-        sys.exit(asyncio.run(client(sys.argv[2])))
+        sys.exit(asyncio.run(client(sys.argv[2], mode)))
     else:
         print("usage: ws_peer.py server | client <url>", file=sys.stderr)
         sys.exit(2)

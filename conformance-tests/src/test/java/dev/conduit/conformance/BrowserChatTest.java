@@ -17,9 +17,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 /**
  * A real browser on the example app's chat page: headless Debian chromium driven by playwright-core
  * ({@code src/test/node/chat_browser.js}). Two tabs each send a message through {@code /chat}; both
- * tabs must show both messages, in order. Screenshots stay under {@code target/browser/}.
+ * tabs must show both messages, in order, and permessage-deflate must have been negotiated.
+ * Screenshots stay under {@code target/browser/}.
  */
-@SpringBootTest(classes = {ExampleApplication.class, AutobahnEndpoints.class},
+@SpringBootTest(classes = {ExampleApplication.class, ConformanceServerConfig.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class BrowserChatTest {
 
@@ -49,10 +50,11 @@ class BrowserChatTest {
         assertThat(handshakes.size()).as("one WebSocket handshake per tab").isEqualTo(2);
         for (JsonNode h : handshakes) {
             assertThat(h.path("status").asInt()).isEqualTo(101);
-            // Chromium always offers permessage-deflate; whether it was accepted is reported here and
-            // asserted once the compression branch is on main.
-            System.out.println("browser tab " + h.path("tab").asText() + " handshake 101, Sec-WebSocket-Extensions: "
-                    + h.path("headers").path("sec-websocket-extensions").asText("(none)"));
+            // Chromium always offers permessage-deflate (with client_max_window_bits); the
+            // conformance server enables compression, so the browser's messages go compressed.
+            String extensions = h.path("headers").path("sec-websocket-extensions").asText("");
+            System.out.println("browser tab " + h.path("tab").asText() + " handshake 101, Sec-WebSocket-Extensions: " + extensions);
+            assertThat(extensions).as("tab %s negotiated", h.path("tab").asText()).startsWith("permessage-deflate");
         }
         Files.writeString(artefacts.resolve("result.json"), result.toPrettyString());
     }

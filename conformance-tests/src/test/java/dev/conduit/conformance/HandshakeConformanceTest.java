@@ -35,7 +35,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * Section H, opening handshakes: bad requests against the server (exact status and headers) and bad
  * responses against the Dialer (exact failure), written by hand on raw sockets.
  */
-@SpringBootTest(classes = {ExampleApplication.class, AutobahnEndpoints.class},
+@SpringBootTest(classes = {ExampleApplication.class, ConformanceServerConfig.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class HandshakeConformanceTest {
     static final Summary SUMMARY = new Summary("handshake");

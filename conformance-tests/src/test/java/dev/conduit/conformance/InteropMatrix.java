@@ -6,6 +6,7 @@ import dev.conduit.websocket.CloseException;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.client.DialResult;
 import dev.conduit.websocket.client.Dialer;
 import java.io.IOException;
 import java.net.URI;
@@ -59,10 +60,19 @@ final class InteropMatrix {
         return out;
     }
 
-    /** Our Dialer sends the matrix to an echo server and checks every echo, then closes with 1000. */
-    static void dialerEchoes(String peer, URI uri) throws IOException {
+    static final Dialer DEFLATE_DIALER = DIALER.toBuilder().enableCompression(true).build();
+
+    /**
+     * Our Dialer sends the matrix to an echo server and checks every echo, then closes with 1000.
+     *
+     * @param deflate whether the Dialer offers permessage-deflate, and the peer must accept it
+     */
+    static void dialerEchoes(String peer, URI uri, boolean deflate) throws IOException {
         int ok = 0;
-        try (Conn conn = DIALER.dial(uri)) {
+        String what = "conduit Dialer -> " + peer + " server" + mode(deflate);
+        DialResult dialed = (deflate ? DEFLATE_DIALER : DIALER).dialWithResponse(uri, Map.of());
+        try (Conn conn = dialed.conn()) {
+            assertNegotiated(what, dialed.response().header("Sec-WebSocket-Extensions"), deflate);
             for (Entry e : messages()) {
                 conn.writeMessage(e.type(), e.data());
                 Message m = conn.readMessage();
@@ -80,14 +90,32 @@ final class InteropMatrix {
                 // Already closed by close(): the read error is the one the graceful close saw.
             }
         } finally {
-            record("conduit Dialer -> " + peer + " server", ok);
+            record(what, ok);
+        }
+    }
+
+    static String mode(boolean deflate) {
+        return deflate ? " (permessage-deflate)" : "";
+    }
+
+    /** Compression is negotiated exactly when it was asked for. */
+    static void assertNegotiated(String what, String extensions, boolean deflate) {
+        if (deflate) {
+            assertThat(extensions).as("%s: Sec-WebSocket-Extensions", what).startsWith("permessage-deflate");
+        } else {
+            assertThat(extensions == null ? "" : extensions).as("%s: Sec-WebSocket-Extensions", what).isEmpty();
         }
     }
 
     /** Checks the output of a peer's client run: one ok line per message, then done. */
-    static void clientRunPassed(String peer, PeerProcess.Result r) {
+    static void clientRunPassed(String peer, PeerProcess.Result r, boolean deflate) {
         long ok = r.stdout().stream().filter(l -> l.startsWith("ok ")).count();
-        record(peer + " client -> conduit server", (int) ok);
+        String what = peer + " client -> conduit server" + mode(deflate);
+        record(what, (int) ok);
+        String extensions = r.stdout().stream().filter(l -> l.startsWith("extensions")).findFirst()
+                .map(l -> l.substring("extensions".length()).trim()).orElse(null);
+        assertThat(extensions).as("%s printed the negotiated extensions; stdout %s; stderr %s", what, r.stdout(), r.stderr()).isNotNull();
+        assertNegotiated(what, extensions, deflate);
         assertThat(r.exitCode()).as("%s client exit code; stdout %s; stderr %s", peer, r.stdout(), r.stderr()).isZero();
         assertThat(ok).as("%s client messages echoed", peer).isEqualTo(messages().size());
         assertThat(r.stdout()).contains("done " + messages().size());
@@ -100,7 +128,7 @@ final class InteropMatrix {
 
     static synchronized void print() throws IOException {
         List<String> lines = new ArrayList<>();
-        RESULTS.forEach((k, v) -> lines.add(String.format("interop %-42s %s", k, v)));
+        RESULTS.forEach((k, v) -> lines.add(String.format("interop %-63s %s", k, v)));
         lines.forEach(System.out::println);
         Path dir = Peers.BUILD.resolve("interop");
         Files.createDirectories(dir);

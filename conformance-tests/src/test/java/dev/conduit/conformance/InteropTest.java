@@ -23,6 +23,8 @@ import okhttp3.WebSocketListener;
 import okio.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -32,7 +34,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * {@link InteropMatrix} of messages. Python {@code websockets} and gorilla/websocket come from Debian,
  * Node {@code ws} from npm; the JDK client and OkHttp from the JDK and Maven.
  */
-@SpringBootTest(classes = {ExampleApplication.class, AutobahnEndpoints.class},
+@SpringBootTest(classes = {ExampleApplication.class, ConformanceServerConfig.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class InteropTest {
     private static final long PEER_TIMEOUT_SECONDS = 120;
@@ -51,58 +53,76 @@ class InteropTest {
 
     // ---- Python websockets ------------------------------------------------------------------
 
-    @Test
-    void pythonClientToConduitServer() throws Exception {
+    @ParameterizedTest(name = "permessage-deflate {0}")
+    @ValueSource(booleans = {false, true})
+    void pythonClientToConduitServer(boolean deflate) throws Exception {
         Peers.requirePython();
-        try (PeerProcess p = PeerProcess.start("python-client", Peers.MODULE, Map.of(),
-                Peers.PYTHON, Peers.PYTHON_SCRIPT.toString(), "client", echoUrl())) {
-            InteropMatrix.clientRunPassed("python websockets", p.await(PEER_TIMEOUT_SECONDS));
+        try (PeerProcess p = PeerProcess.start("python-client" + suffix(deflate), Peers.MODULE, Map.of(),
+                Peers.PYTHON, Peers.PYTHON_SCRIPT.toString(), "client", echoUrl(), mode(deflate))) {
+            InteropMatrix.clientRunPassed("python websockets", p.await(PEER_TIMEOUT_SECONDS), deflate);
         }
     }
 
-    @Test
-    void conduitDialerToPythonServer() throws Exception {
+    @ParameterizedTest(name = "permessage-deflate {0}")
+    @ValueSource(booleans = {false, true})
+    void conduitDialerToPythonServer(boolean deflate) throws Exception {
         Peers.requirePython();
-        try (PeerProcess p = PeerProcess.start("python-server", Peers.MODULE, Map.of(),
-                Peers.PYTHON, Peers.PYTHON_SCRIPT.toString(), "server")) {
-            InteropMatrix.dialerEchoes("python websockets", URI.create("ws://127.0.0.1:" + p.awaitLine("listening", 30) + "/"));
+        try (PeerProcess p = PeerProcess.start("python-server" + suffix(deflate), Peers.MODULE, Map.of(),
+                Peers.PYTHON, Peers.PYTHON_SCRIPT.toString(), "server", mode(deflate))) {
+            InteropMatrix.dialerEchoes("python websockets", URI.create("ws://127.0.0.1:" + p.awaitLine("listening", 30) + "/"), deflate);
         }
     }
 
     // ---- Node ws ----------------------------------------------------------------------------
 
-    @Test
-    void nodeClientToConduitServer() throws Exception {
+    @ParameterizedTest(name = "permessage-deflate {0}")
+    @ValueSource(booleans = {false, true})
+    void nodeClientToConduitServer(boolean deflate) throws Exception {
         Peers.requireNodeModule("ws");
-        try (PeerProcess p = PeerProcess.start("node-client", Peers.NODE_DIR, Map.of(), "node", "ws_peer.js", "client", echoUrl())) {
-            InteropMatrix.clientRunPassed("node ws", p.await(PEER_TIMEOUT_SECONDS));
+        try (PeerProcess p = PeerProcess.start("node-client" + suffix(deflate), Peers.NODE_DIR, Map.of(),
+                "node", "ws_peer.js", "client", echoUrl(), mode(deflate))) {
+            InteropMatrix.clientRunPassed("node ws", p.await(PEER_TIMEOUT_SECONDS), deflate);
         }
     }
 
-    @Test
-    void conduitDialerToNodeServer() throws Exception {
+    @ParameterizedTest(name = "permessage-deflate {0}")
+    @ValueSource(booleans = {false, true})
+    void conduitDialerToNodeServer(boolean deflate) throws Exception {
         Peers.requireNodeModule("ws");
-        try (PeerProcess p = PeerProcess.start("node-server", Peers.NODE_DIR, Map.of(), "node", "ws_peer.js", "server")) {
-            InteropMatrix.dialerEchoes("node ws", URI.create("ws://127.0.0.1:" + p.awaitLine("listening", 30) + "/"));
+        try (PeerProcess p = PeerProcess.start("node-server" + suffix(deflate), Peers.NODE_DIR, Map.of(),
+                "node", "ws_peer.js", "server", mode(deflate))) {
+            InteropMatrix.dialerEchoes("node ws", URI.create("ws://127.0.0.1:" + p.awaitLine("listening", 30) + "/"), deflate);
         }
     }
 
     // ---- gorilla/websocket ------------------------------------------------------------------
 
-    @Test
-    void gorillaClientToConduitServer() throws Exception {
+    @ParameterizedTest(name = "permessage-deflate {0}")
+    @ValueSource(booleans = {false, true})
+    void gorillaClientToConduitServer(boolean deflate) throws Exception {
         Path binary = GorillaPeer.build();
-        try (PeerProcess p = PeerProcess.start("gorilla-client", Peers.MODULE, Map.of(), binary.toString(), "client", echoUrl())) {
-            InteropMatrix.clientRunPassed("gorilla/websocket", p.await(PEER_TIMEOUT_SECONDS));
+        try (PeerProcess p = PeerProcess.start("gorilla-client" + suffix(deflate), Peers.MODULE, Map.of(),
+                binary.toString(), "client", echoUrl(), mode(deflate))) {
+            InteropMatrix.clientRunPassed("gorilla/websocket", p.await(PEER_TIMEOUT_SECONDS), deflate);
         }
     }
 
-    @Test
-    void conduitDialerToGorillaServer() throws Exception {
+    @ParameterizedTest(name = "permessage-deflate {0}")
+    @ValueSource(booleans = {false, true})
+    void conduitDialerToGorillaServer(boolean deflate) throws Exception {
         Path binary = GorillaPeer.build();
-        try (PeerProcess p = PeerProcess.start("gorilla-server", Peers.MODULE, Map.of(), binary.toString(), "server")) {
-            InteropMatrix.dialerEchoes("gorilla/websocket", URI.create("ws://127.0.0.1:" + p.awaitLine("listening", 30) + "/"));
+        try (PeerProcess p = PeerProcess.start("gorilla-server" + suffix(deflate), Peers.MODULE, Map.of(),
+                binary.toString(), "server", mode(deflate))) {
+            InteropMatrix.dialerEchoes("gorilla/websocket", URI.create("ws://127.0.0.1:" + p.awaitLine("listening", 30) + "/"), deflate);
         }
+    }
+
+    private static String mode(boolean deflate) {
+        return deflate ? "deflate" : "plain";
+    }
+
+    private static String suffix(boolean deflate) {
+        return deflate ? "-deflate" : "";
     }
 
     // ---- JDK client and OkHttp --------------------------------------------------------------
@@ -168,7 +188,7 @@ class InteropTest {
             ws.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
             assertThat(closed.get(10, TimeUnit.SECONDS)).as("the server's close answer").isEqualTo(1000);
         } finally {
-            InteropMatrix.record("JDK java.net.http client -> conduit server", ok);
+            InteropMatrix.record("JDK java.net.http client -> conduit server (offers no extension)", ok);
         }
     }
 
@@ -176,9 +196,15 @@ class InteropTest {
     void okHttpClientToConduitServer() throws Exception {
         BlockingQueue<InteropMatrix.Entry> received = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
+        CompletableFuture<String> extensions = new CompletableFuture<>();
         OkHttpClient client = new OkHttpClient.Builder().proxy(java.net.Proxy.NO_PROXY).build();
         okhttp3.WebSocket ws = client.newWebSocket(new Request.Builder().url("http://127.0.0.1:" + port + "/echo").build(),
                 new WebSocketListener() {
+                    @Override
+                    public void onOpen(okhttp3.WebSocket w, okhttp3.Response response) {
+                        extensions.complete(response.header("Sec-WebSocket-Extensions", ""));
+                    }
+
                     @Override
                     public void onMessage(okhttp3.WebSocket w, String text) {
                         received.add(new InteropMatrix.Entry(WebSocket.TEXT_MESSAGE, text.getBytes(StandardCharsets.UTF_8)));
@@ -200,7 +226,10 @@ class InteropTest {
                     }
                 });
         int ok = 0;
+        String what = "OkHttp client -> conduit server" + InteropMatrix.mode(true);
         try {
+            // OkHttp always offers permessage-deflate, and the conformance server accepts it.
+            InteropMatrix.assertNegotiated(what, extensions.get(10, TimeUnit.SECONDS), true);
             for (InteropMatrix.Entry e : InteropMatrix.messages()) {
                 boolean queued = e.type() == WebSocket.TEXT_MESSAGE ? ws.send(new String(e.data(), StandardCharsets.UTF_8))
                         : ws.send(ByteString.of(e.data()));
@@ -214,7 +243,7 @@ class InteropTest {
             ws.close(1000, "done");
             assertThat(closed.get(10, TimeUnit.SECONDS)).as("the server's close answer").isEqualTo(1000);
         } finally {
-            InteropMatrix.record("OkHttp client -> conduit server", ok);
+            InteropMatrix.record(what, ok);
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
         }

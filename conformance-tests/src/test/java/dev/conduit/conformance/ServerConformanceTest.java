@@ -18,7 +18,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * The case catalogue against the server: the example app with gorilla's Autobahn endpoints, a raw
  * socket client sending each case's frames.
  */
-@SpringBootTest(classes = {ExampleApplication.class, AutobahnEndpoints.class},
+@SpringBootTest(classes = {ExampleApplication.class, ConformanceServerConfig.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class ServerConformanceTest {
     static final Summary SUMMARY = new Summary("server");
