@@ -54,6 +54,8 @@ final class Cases {
         c.closeHandling();
         c.limits();
         c.masking();
+        c.compression();
+        c.compressionNegotiation();
         return List.copyOf(c.all);
     }
 
@@ -68,6 +70,8 @@ final class Cases {
             case "6" -> "UTF-8";
             case "7" -> "close handling";
             case "9" -> "limits, large messages";
+            case "12" -> "permessage-deflate";
+            case "13" -> "deflate negotiation";
             case "M" -> "masking";
             case "H" -> "handshake";
             default -> "?";
@@ -359,6 +363,89 @@ final class Cases {
                 WireFrame.of(true, PING, utf8("Hello")).withMasking(WireFrame.Masking.WRONG));
         failing("a valid message, then a frame with the wrong masking", PROTOCOL_ERROR, List.of(Message.text("Hello")),
                 WireFrame.text("Hello"), WireFrame.text("again").withMasking(WireFrame.Masking.WRONG));
+    }
+
+    // ---- 12 permessage-deflate --------------------------------------------------------------
+
+    private static final String DEFLATE = "permessage-deflate";
+
+    private void deflateCase(String title, Write write, Expected expected, WireFrame... frames) {
+        all.add(new ConformanceCase(section + "." + (++n), title, List.of(frames), write, true, expected, DEFLATE, DEFLATE));
+    }
+
+    private void compression() {
+        section("12");
+        for (int size : new int[] {0, 16, 64, 256, 1024, 4096, 65536, 1024 * 1024}) {
+            byte[] text = payload(TEXT, size);
+            deflateCase("compressed text of " + size + " bytes", ONE_WRITE, Expected.close(NORMAL, List.of(new Message(TEXT, text)), List.of()),
+                    WireFrame.deflated(TEXT, text, 1));
+        }
+        byte[] random = payload(BINARY, 65536);
+        deflateCase("compressed binary of 64 KiB (incompressible)", ONE_WRITE,
+                Expected.close(NORMAL, List.of(new Message(BINARY, random)), List.of()), WireFrame.deflated(BINARY, random, 1));
+        byte[] big = payload(TEXT, 1024 * 1024);
+        deflateCase("compressed text of 1 MiB in 16 frames, byte chunks", CHOPPED,
+                Expected.close(NORMAL, List.of(new Message(TEXT, big)), List.of()), WireFrame.deflated(TEXT, big, 16));
+        List<WireFrame> ten = new ArrayList<>();
+        List<Message> tenEchoes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String m = "message " + i + " " + SAMPLE.repeat(20);
+            ten.add(WireFrame.deflated(TEXT, utf8(m), 1 + i % 3));
+            tenEchoes.add(Message.text(m));
+        }
+        deflateCase("10 similar messages (the context carries over)", ONE_WRITE, Expected.close(NORMAL, tenEchoes, List.of()),
+                ten.toArray(WireFrame[]::new));
+        deflateCase("10 similar messages, byte by byte", BYTE_BY_BYTE, Expected.close(NORMAL, tenEchoes, List.of()),
+                ten.toArray(WireFrame[]::new));
+        deflateCase("an uncompressed message on a compressed connection", ONE_WRITE,
+                Expected.close(NORMAL, List.of(Message.text(SAMPLE)), List.of()), WireFrame.text(SAMPLE));
+        deflateCase("a ping between the frames of a compressed message", ONE_WRITE,
+                Expected.close(NORMAL, List.of(new Message(TEXT, payload(TEXT, 300))), List.of(utf8("p"))),
+                WireFrame.deflated(TEXT, payload(TEXT, 300), 1), WireFrame.of(true, PING, utf8("p")));
+        deflateCase("RSV1 on a continuation frame", ONE_WRITE, Expected.failMaybePartial(PROTOCOL_ERROR, List.of()),
+                WireFrame.of(false, TEXT, utf8("Hel")), WireFrame.of(true, CONTINUATION, utf8("lo")).withRsv(4));
+        deflateCase("RSV1 on a ping", ONE_WRITE, Expected.fail(PROTOCOL_ERROR, List.of()),
+                WireFrame.of(true, PING, utf8("Hello")).withRsv(4));
+        deflateCase("RSV1 on a close", ONE_WRITE, Expected.fail(PROTOCOL_ERROR, List.of()),
+                WireFrame.close(1000, new byte[0]).withRsv(4));
+        deflateCase("RSV1 with data that is not deflate", ONE_WRITE, Expected.failMaybePartial(INVALID_PAYLOAD, List.of()),
+                WireFrame.of(true, TEXT, HexFormat.of().parseHex("ffffffffffffffff")).withRsv(4));
+        byte[] invalidText = concat(utf8(KOSME), HexFormat.of().parseHex("eda080"), utf8("edited"));
+        deflateCase("compressed text that inflates to invalid UTF-8", ONE_WRITE, Expected.failMaybePartial(INVALID_PAYLOAD, List.of()),
+                WireFrame.deflated(TEXT, invalidText, 1));
+        deflateCase("a compressed message inflating past the read limit (a deflate bomb)", ONE_WRITE,
+                Expected.failMaybePartial(TOO_BIG, List.of()), WireFrame.deflated(BINARY, new byte[READ_LIMIT + 1024], 1));
+    }
+
+    // ---- 13 negotiation ---------------------------------------------------------------------
+
+    private void compressionNegotiation() {
+        section("13");
+        String[][] offers = {
+                {"permessage-deflate", "permessage-deflate"},
+                {"permessage-deflate; client_no_context_takeover", "permessage-deflate; client_no_context_takeover"},
+                {"permessage-deflate; server_no_context_takeover", "permessage-deflate; server_no_context_takeover"},
+                {"permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+                        "permessage-deflate; server_no_context_takeover; client_no_context_takeover"},
+                {"permessage-deflate; client_max_window_bits", "permessage-deflate"},
+                {"permessage-deflate; client_max_window_bits=10", "permessage-deflate"},
+                {"permessage-deflate; server_max_window_bits=15", "permessage-deflate; server_max_window_bits=15"},
+                {"permessage-deflate; server_max_window_bits=10", null},
+                {"permessage-deflate; server_max_window_bits=10, permessage-deflate", "permessage-deflate"},
+                {"permessage-deflate; unknown_parameter", null},
+                {"x-webkit-deflate-frame", null},
+        };
+        for (String[] o : offers) {
+            List<WireFrame> frames = new ArrayList<>();
+            List<Message> echoes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String m = "negotiated " + i + " " + SAMPLE.repeat(10);
+                frames.add(o[1] == null ? WireFrame.text(m) : WireFrame.deflated(TEXT, utf8(m), 1 + i));
+                echoes.add(Message.text(m));
+            }
+            all.add(new ConformanceCase(section + "." + (++n), "offer " + o[0] + (o[1] == null ? " is declined" : ""),
+                    frames, ONE_WRITE, true, Expected.close(NORMAL, echoes, List.of()), o[0], o[1]));
+        }
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class ClientConformanceTest {
             .handshakeTimeout(Duration.ofSeconds(10))
             .readLimit(Cases.READ_LIMIT)
             .build();
+    private static final Dialer DEFLATE_DIALER = DIALER.toBuilder().enableCompression(true).build();
     private static ServerSocket server;
 
     @BeforeAll
@@ -63,7 +64,7 @@ class ClientConformanceTest {
             URI uri = URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/");
             // The client under test, echoing until the connection ends; it must end on its own.
             CompletableFuture<IOException> client = CompletableFuture.supplyAsync(() -> {
-                try (Conn conn = DIALER.dial(uri)) {
+                try (Conn conn = (c.offer() == null ? DIALER : DEFLATE_DIALER).dial(uri)) {
                     agent.run(conn);
                     return null;
                 } catch (IOException e) {
@@ -71,19 +72,32 @@ class ClientConformanceTest {
                 }
             });
             Received r;
+            PeerDeflate deflate;
             try (Socket socket = server.accept()) {
                 socket.setTcpNoDelay(true);
                 InputStream in = new BufferedInputStream(socket.getInputStream());
                 RawClient.Response request = RawClient.readHead(in);
                 String key = request.header("Sec-WebSocket-Key");
+                String offered = request.header("Sec-WebSocket-Extensions");
+                if (c.offer() != null) {
+                    assertThat(RawClient.normalize(offered)).as("the Dialer's offer").startsWith("permessage-deflate");
+                } else {
+                    assertThat(offered).as("the Dialer's offer without compression").isNull();
+                }
+                // The scripted server answers as the case says (null: it declines the offer).
                 socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + RawClient.accept(key) + "\r\n\r\n")
+                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + RawClient.accept(key) + "\r\n"
+                        + (c.answer() == null ? "" : "Sec-WebSocket-Extensions: " + c.answer() + "\r\n") + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                r = new RawPeer(socket, in, false).run(c, 10_000);
+                deflate = c.answer() == null ? null : new PeerDeflate(c.answer(), false);
+                r = new RawPeer(socket, in, false, deflate).run(c, 10_000);
             }
             IOException ended = client.get(10, TimeUnit.SECONDS);
             assertThat(ended).as("the client's echo loop ends with an error").isNotNull();
-            List<String> differences = r.differences(c.expected());
+            List<String> differences = new java.util.ArrayList<>(r.differences(c.expected()));
+            if (deflate != null && r.compressedMessages != r.messages.size()) {
+                differences.add(r.compressedMessages + " of " + r.messages.size() + " echoes compressed, expected all");
+            }
             assertThat(differences).as("case %s, client agent %s", c, agent.path).isEmpty();
             passed = true;
         } finally {

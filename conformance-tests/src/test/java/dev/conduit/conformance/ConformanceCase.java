@@ -12,9 +12,17 @@ import java.util.List;
  * @param write how the frames are split into socket writes
  * @param closeAfter whether the peer ends with a close 1000 of its own after the frames
  * @param expected the outcome
+ * @param offer null for a connection without extensions; otherwise the Sec-WebSocket-Extensions the
+ *              raw client offers (server side; the Dialer makes its own offer on the client side)
+ * @param answer with an offer: the answer the server must give (server side), or the answer the
+ *               scripted server gives (client side); null when the offer must be declined
  */
 record ConformanceCase(String id, String title, List<WireFrame> frames, Write write, boolean closeAfter,
-                       Expected expected) {
+                       Expected expected, String offer, String answer) {
+
+    ConformanceCase(String id, String title, List<WireFrame> frames, Write write, boolean closeAfter, Expected expected) {
+        this(id, title, frames, write, closeAfter, expected, null, null);
+    }
 
     /** How the frames are split into writes. */
     enum Write {
@@ -35,6 +43,7 @@ record ConformanceCase(String id, String title, List<WireFrame> frames, Write wr
 
     @Override
     public String toString() {
-        return id + " " + title + " [" + write.name().toLowerCase().replace('_', ' ') + "]";
+        return id + " " + title + " [" + write.name().toLowerCase().replace('_', ' ') + "]"
+                + (offer == null ? "" : " {" + offer + "}");
     }
 }

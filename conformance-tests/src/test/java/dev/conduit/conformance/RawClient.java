@@ -56,16 +56,33 @@ final class RawClient {
 
     /** Sends a well-formed upgrade request and checks the 101 answer; returns the stream to read frames from. */
     static InputStream upgrade(Socket s, int port, String path) throws IOException {
+        return upgrade(s, port, path, null).in();
+    }
+
+    /** An upgraded connection: the stream to read frames from, and the 101 response. */
+    record Upgraded(InputStream in, Response response) {
+    }
+
+    /**
+     * @param offer the Sec-WebSocket-Extensions header to send, or null
+     */
+    static Upgraded upgrade(Socket s, int port, String path, String offer) throws IOException {
         String key = newKey();
         String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + (offer == null ? "" : "Sec-WebSocket-Extensions: " + offer + "\r\n") + "\r\n";
         s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         InputStream in = new BufferedInputStream(s.getInputStream());
         Response r = readHead(in);
         if (r.status() != 101 || !accept(key).equals(r.header("Sec-WebSocket-Accept"))) {
             throw new IOException("upgrade refused: " + r.head());
         }
-        return in;
+        return new Upgraded(in, r);
+    }
+
+    /** Extension headers compared without case or blanks around separators. */
+    static String normalize(String extensions) {
+        return extensions == null ? null : extensions.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s*([;,=])\\s*", "$1").trim();
     }
 
     /** Reads a response (or request) head up to the blank line, byte by byte so nothing after it is consumed. */

@@ -30,12 +30,19 @@ final class RawPeer {
     private final Object writeLock = new Object();
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private volatile boolean writerDone;
+    /** The negotiated permessage-deflate context, null without compression. */
+    private final PeerDeflate deflate;
 
     RawPeer(Socket socket, InputStream in, boolean client) throws IOException {
+        this(socket, in, client, null);
+    }
+
+    RawPeer(Socket socket, InputStream in, boolean client, PeerDeflate deflate) throws IOException {
         this.socket = socket;
         this.in = in;
         this.out = socket.getOutputStream();
         this.client = client;
+        this.deflate = deflate;
     }
 
     Received run(ConformanceCase c, int readTimeoutMillis) throws IOException, InterruptedException {
@@ -61,7 +68,7 @@ final class RawPeer {
         try {
             List<byte[]> encoded = new ArrayList<>();
             for (WireFrame f : frames) {
-                encoded.add(f.encode(client));
+                encoded.add(f.encode(client, deflate));
             }
             switch (mode) {
                 case ONE_WRITE -> {
@@ -113,6 +120,7 @@ final class RawPeer {
     private void read(Received r) throws IOException {
         ByteArrayOutputStream message = null;
         int messageOpcode = 0;
+        boolean messageCompressed = false;
         try {
             while (true) {
                 int b0 = in.read();
@@ -155,8 +163,10 @@ final class RawPeer {
                 if (masked == client) {
                     r.violations.add((client ? "a server sent a masked frame" : "a client sent an unmasked frame"));
                 }
-                if (rsv != 0) {
-                    r.violations.add("reserved bits " + rsv + " set without an extension");
+                boolean firstDataFrame = (opcode == WireFrame.TEXT || opcode == WireFrame.BINARY) && message == null;
+                if (rsv != 0 && !(deflate != null && rsv == 4 && firstDataFrame)) {
+                    r.violations.add("reserved bits " + rsv + " set on opcode " + opcode
+                            + (deflate == null ? " without an extension" : ""));
                 }
                 if (r.closeCode != null) {
                     r.violations.add("frame (opcode " + opcode + ") after the close frame");
@@ -170,10 +180,20 @@ final class RawPeer {
                         if (message == null) {
                             message = new ByteArrayOutputStream();
                             messageOpcode = opcode;
+                            messageCompressed = rsv == 4;
                         }
                         message.writeBytes(payload);
                         if (fin) {
-                            r.messages.add(new Received.Message(messageOpcode, message.toByteArray()));
+                            byte[] data = message.toByteArray();
+                            if (messageCompressed && deflate != null) {
+                                try {
+                                    data = deflate.decompress(data, 64 * 1024 * 1024);
+                                } catch (java.util.zip.DataFormatException e) {
+                                    r.violations.add("a compressed message that does not inflate: " + e.getMessage());
+                                }
+                                r.compressedMessages++;
+                            }
+                            r.messages.add(new Received.Message(messageOpcode, data));
                             message = null;
                         }
                     }

@@ -47,6 +47,8 @@ final class Received {
     boolean tcpClosed;
     /** Whether an unfinished data message was cut off by the close frame. */
     boolean partialMessage;
+    /** How many of the messages came compressed (RSV1). */
+    int compressedMessages;
     /** How reading ended when it did not end with the TCP stream: a timeout or an error. */
     String endedBy;
 

@@ -3,7 +3,6 @@ package dev.conduit.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.example.ExampleApplication;
-import java.io.InputStream;
 import java.net.Socket;
 import java.util.List;
 import java.util.stream.Stream;
@@ -37,9 +36,17 @@ class ServerConformanceTest {
         boolean passed = false;
         try {
             Socket socket = RawClient.connect(port);
-            InputStream in = RawClient.upgrade(socket, port, agent.path);
-            Received r = new RawPeer(socket, in, true).run(c, 10_000);
-            List<String> differences = r.differences(c.expected());
+            RawClient.Upgraded up = RawClient.upgrade(socket, port, agent.path, c.offer());
+            String answer = up.response().header("Sec-WebSocket-Extensions");
+            if (c.offer() != null) {
+                assertThat(RawClient.normalize(answer)).as("answer to the offer %s", c.offer()).isEqualTo(RawClient.normalize(c.answer()));
+            }
+            PeerDeflate deflate = answer == null ? null : new PeerDeflate(answer, true);
+            Received r = new RawPeer(socket, up.in(), true, deflate).run(c, 10_000);
+            List<String> differences = new java.util.ArrayList<>(r.differences(c.expected()));
+            if (deflate != null && r.compressedMessages != r.messages.size()) {
+                differences.add(r.compressedMessages + " of " + r.messages.size() + " echoes compressed, expected all");
+            }
             assertThat(differences).as("case %s on %s", c, agent.path).isEmpty();
             passed = true;
         } finally {

@@ -2,6 +2,7 @@ package dev.conduit.conformance;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,8 +17,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param masking {@link Masking#ROLE} for what the sender's role requires, or a deliberate choice
  * @param sendOnly when not negative, only this many payload bytes are sent (the header still
  *                 declares the full length): the peer must act before the frame is complete
+ * @param deflateInto 0 for a frame sent as given; k > 0 for a whole message (payload uncompressed)
+ *                    that the sender compresses with its permessage-deflate context and sends in k
+ *                    frames, RSV1 on the first
  */
-record WireFrame(boolean fin, int rsv, int opcode, byte[] payload, Masking masking, int sendOnly) {
+record WireFrame(boolean fin, int rsv, int opcode, byte[] payload, Masking masking, int sendOnly, int deflateInto) {
 
     /** How a frame is masked. */
     enum Masking {
@@ -35,7 +39,12 @@ record WireFrame(boolean fin, int rsv, int opcode, byte[] payload, Masking maski
     static final int PONG = 10;
 
     static WireFrame of(boolean fin, int opcode, byte[] payload) {
-        return new WireFrame(fin, 0, opcode, payload, Masking.ROLE, -1);
+        return new WireFrame(fin, 0, opcode, payload, Masking.ROLE, -1, 0);
+    }
+
+    /** A message compressed by the sender's permessage-deflate context, sent in {@code frames} frames. */
+    static WireFrame deflated(int opcode, byte[] message, int frames) {
+        return new WireFrame(true, 4, opcode, message, Masking.ROLE, -1, frames);
     }
 
     static WireFrame text(String s) {
@@ -55,15 +64,15 @@ record WireFrame(boolean fin, int rsv, int opcode, byte[] payload, Masking maski
     }
 
     WireFrame withRsv(int bits) {
-        return new WireFrame(fin, bits, opcode, payload, masking, sendOnly);
+        return new WireFrame(fin, bits, opcode, payload, masking, sendOnly, deflateInto);
     }
 
     WireFrame withMasking(Masking m) {
-        return new WireFrame(fin, rsv, opcode, payload, m, sendOnly);
+        return new WireFrame(fin, rsv, opcode, payload, m, sendOnly, deflateInto);
     }
 
     WireFrame truncatedTo(int n) {
-        return new WireFrame(fin, rsv, opcode, payload, masking, n);
+        return new WireFrame(fin, rsv, opcode, payload, masking, n, deflateInto);
     }
 
     /**
@@ -71,6 +80,29 @@ record WireFrame(boolean fin, int rsv, int opcode, byte[] payload, Masking maski
      * @return the bytes on the wire
      */
     byte[] encode(boolean client) {
+        return encode(client, null);
+    }
+
+    /**
+     * @param client whether the sender plays the client
+     * @param deflate the sender's compression context, needed when {@link #deflateInto} is set
+     * @return the bytes on the wire
+     */
+    byte[] encode(boolean client, PeerDeflate deflate) {
+        if (deflateInto > 0) {
+            byte[] compressed = deflate.compress(payload);
+            ByteArrayOutputStream all = new ByteArrayOutputStream(compressed.length + 14 * deflateInto);
+            int size = Math.max(1, (compressed.length + deflateInto - 1) / deflateInto);
+            int off = 0;
+            for (int i = 0; i < deflateInto; i++) {
+                int end = i == deflateInto - 1 ? compressed.length : Math.min(compressed.length, off + size);
+                byte[] part = Arrays.copyOfRange(compressed, off, end);
+                all.writeBytes(new WireFrame(i == deflateInto - 1, i == 0 ? rsv : 0, i == 0 ? opcode : CONTINUATION, part,
+                        masking, -1, 0).encode(client));
+                off = end;
+            }
+            return all.toByteArray();
+        }
         boolean mask = switch (masking) {
             case ROLE -> client;
             case WRONG -> !client;
