@@ -19,6 +19,12 @@ final class Results {
         ObjectNode n = JSON.createObjectNode();
         n.put("server", server);
         n.put("scenario", scenario);
+        // The machine is shared: the 1-minute load average says how busy it was during the measurement.
+        try {
+            n.put("loadAverage", Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+        } catch (IOException | RuntimeException e) {
+            n.putNull("loadAverage");
+        }
         return n;
     }
 

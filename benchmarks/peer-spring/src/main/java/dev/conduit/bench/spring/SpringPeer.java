@@ -33,12 +33,16 @@ public class SpringPeer implements WebSocketConfigurer {
         registry.addHandler(new BroadcastHandler(), "/broadcast");
     }
 
-    /** Tomcat's default message buffers are 8 KiB; the 16 KiB echo needs more (ours allows 1 MiB by default). */
+    /**
+     * Tomcat's default binary message buffer is 8 KiB, too small for the 16 KiB echo. Tomcat allocates
+     * both message buffers for every session up front, so they are set to exactly what the loads need
+     * (16 KiB binary, the default 8 KiB text): larger ones would cost Spring memory per idle
+     * connection (1 MiB each ran 1,000 connections out of a 2 GiB heap).
+     */
     @Bean
     public ServletServerContainerFactoryBean createWebSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(1 << 20);
-        container.setMaxBinaryMessageBufferSize(1 << 20);
+        container.setMaxBinaryMessageBufferSize(16 * 1024);
         return container;
     }
 
