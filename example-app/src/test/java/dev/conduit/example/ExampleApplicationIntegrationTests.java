@@ -58,10 +58,18 @@ class ExampleApplicationIntegrationTests {
     }
 
     @Test
-    void echoClosesWith1009AboveSixteenMiB() throws Exception {
+    void echoRefusesMessagesAboveSixteenMiB() throws Exception {
         WsClient client = WsClient.connect(uri("/echo"));
         client.socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[16 * MIB + 1]), true);
-        assertThat(client.awaitClose()).isEqualTo(1009);
+        // The server sends close 1009 and closes the socket. It stops reading at the frame header,
+        // so the rest of the 16 MiB is unread and the kernel may answer with a reset before the
+        // client has read the close frame: then the client sees its write fail instead of 1009.
+        try {
+            assertThat(client.awaitClose()).isEqualTo(1009);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(client.messages).isEmpty();
     }
 
     @Test

@@ -1,6 +1,14 @@
 package dev.conduit.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.conduit.websocket.CloseException;
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.client.Dialer;
+import java.net.http.HttpClient;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import java.net.URI;
 import org.junit.jupiter.api.Test;
@@ -17,18 +25,26 @@ class GracefulShutdownIntegrationTests {
                 .run();
         WsClient echo;
         WsClient ticker;
+        Conn dialed;
         try {
             int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
             echo = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/echo"));
             echo.sendText("before shutdown");
             assertThat(echo.nextText()).isEqualTo("before shutdown");
             ticker = WsClient.connect(URI.create("ws://127.0.0.1:" + port + "/ticker"));
+            dialed = Dialer.builder().proxySelector(HttpClient.Builder.NO_PROXY).build()
+                    .dial(URI.create("ws://127.0.0.1:" + port + "/chat"));
         } catch (Exception | Error e) {
             app.close();
             throw e;
         }
+        CompletableFuture<Throwable> dialedEnd = CompletableFuture.supplyAsync(
+                () -> catchThrowable(dialed::readMessage));
         app.close();
         assertThat(echo.awaitClose()).isEqualTo(1001);
+        assertThat(dialedEnd.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(CloseException.class,
+                close -> assertThat(close.code()).isEqualTo(1001));
+        dialed.close();
         assertThat(ticker.awaitClose()).isEqualTo(1001);
     }
 }

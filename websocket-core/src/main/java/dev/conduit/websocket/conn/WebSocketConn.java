@@ -11,6 +11,7 @@ import dev.conduit.websocket.PingHandler;
 import dev.conduit.websocket.PongHandler;
 import dev.conduit.websocket.PreparedMessage;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.frame.FrameReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +33,8 @@ public final class WebSocketConn implements Conn {
     private final ConnReader reader;
     private final CloseTracker closes;
     private final JsonCodec json;
+    /** permessage-deflate state, or null when it was not negotiated. */
+    private final ConnCompression compression;
 
     private WebSocketConn(NetConn net, ConnSettings settings) {
         this.net = net;
@@ -42,6 +45,9 @@ public final class WebSocketConn implements Conn {
                 settings.readBufferSize, settings.bufferedInput);
         this.reader = new ConnReader(frames, writer, settings, closes);
         this.json = settings.effectiveJsonCodec();
+        this.compression = settings.newCompression();
+        writer.useCompression(compression);
+        reader.useCompression(compression);
     }
 
     /**
@@ -125,6 +131,9 @@ public final class WebSocketConn implements Conn {
             net.close();
         } finally {
             closes.transportClosed();
+            if (compression != null) {
+                compression.close(); // ends the zlib state (native memory)
+            }
         }
     }
 
@@ -223,13 +232,18 @@ public final class WebSocketConn implements Conn {
 
     @Override
     public void enableWriteCompression(boolean enable) {
-        // No effect until permessage-deflate is negotiated (compression package).
+        if (compression != null) {
+            compression.enableWriteCompression(enable);
+        }
     }
 
     @Override
     public void setCompressionLevel(int level) {
         if (level < -2 || level > 9) {
             throw new IllegalArgumentException("websocket: invalid compression level " + level);
+        }
+        if (compression != null) {
+            compression.setLevel(level);
         }
     }
 

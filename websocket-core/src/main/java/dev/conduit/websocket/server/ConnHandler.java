@@ -22,12 +22,19 @@ import dev.conduit.websocket.Conn;
 @FunctionalInterface
 public interface ConnHandler {
     /**
-     * Runs the connection. Returning (or throwing) ends it: the transport is closed. An exception
-     * makes the server send close 1011 (internal error) first, then it is reported to the
-     * {@code Upgrader}'s handler error callback and {@link dev.conduit.websocket.ConnListener}.
+     * Runs the connection. Returning (or throwing) ends it: the transport is closed.
+     * <p>
+     * Letting the connection's own exceptions escape is the normal way for a read loop to end:
+     * a {@link dev.conduit.websocket.WebSocketException} ({@code CloseException} when the peer
+     * closed or vanished, {@code CloseSentException}, {@code ProtocolException},
+     * {@code ReadLimitException}) or a {@link java.net.SocketTimeoutException} from a deadline
+     * just closes the transport; the Conn has already answered and reported it. Any other
+     * exception is a handler failure: the server sends close 1011 (internal error) first, then
+     * reports it to the {@code Upgrader}'s handler error callback and
+     * {@link dev.conduit.websocket.ConnListener#error} (kind {@code HANDLER}), and logs it at DEBUG.
      *
      * @param conn the open connection
-     * @throws Exception anything; the connection is then closed with 1011
+     * @throws Exception anything, see above
      */
     void accept(Conn conn) throws Exception;
 }

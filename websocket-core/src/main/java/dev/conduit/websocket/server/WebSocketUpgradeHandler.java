@@ -2,7 +2,9 @@ package dev.conduit.websocket.server;
 
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.WebSocketException;
 import dev.conduit.websocket.conn.ConnSettings;
 import dev.conduit.websocket.conn.WebSocketConn;
 import jakarta.servlet.http.HttpUpgradeHandler;
@@ -10,6 +12,7 @@ import jakarta.servlet.http.WebConnection;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Instant;
 
 /**
@@ -59,11 +62,16 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             conn = WebSocketConn.open(netConn, p.settings());
             p.handler().accept(conn);
         } catch (Throwable t) {
-            handlerFailed(p, conn, t);
+            if (endsConnection(t)) {
+                LOG.log(System.Logger.Level.TRACE, "websocket: connection handler ended with {0}", t.toString());
+            } else {
+                handlerFailed(p, conn, t);
+            }
             if (t instanceof VirtualMachineError error) {
                 throw error;
             }
         } finally {
+            netConn.handlerReturned();
             if (conn != null) {
                 closeQuietly(conn);
             }
@@ -75,6 +83,17 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     @Override
     public void destroy() {
         pending = null;
+    }
+
+    /**
+     * Whether a handler's exception is the connection ending rather than the handler failing: a
+     * read loop normally ends with the Conn's exception (the peer closed or vanished, a protocol
+     * error or oversized message already answered with its close code, a read or write deadline).
+     * Those were reported by the Conn already; no 1011 is sent for them.
+     */
+    static boolean endsConnection(Throwable t) {
+        return t instanceof WebSocketException && !(t instanceof HandshakeException)
+                || t instanceof SocketTimeoutException;
     }
 
     private static void handlerFailed(Pending p, Conn conn, Throwable error) {

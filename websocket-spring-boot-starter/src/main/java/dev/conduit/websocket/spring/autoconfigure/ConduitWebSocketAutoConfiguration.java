@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = {"dev.conduit.websocket.server.Upgrader", "org.springframework.web.servlet.DispatcherServlet"})
 @ConditionalOnProperty(prefix = "conduit.websocket", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ConduitWebSocketProperties.class)
-public class ConduitWebSocketAutoConfiguration {
+public final class ConduitWebSocketAutoConfiguration {
 
     /**
      * @return the post-processor that resolves the connection limits and container defaults

@@ -66,18 +66,19 @@ public final class WebSocketEndpointHandler {
      */
     public void handle(HttpServletRequest request, HttpServletResponse response, Map<String, String> pathVariables)
             throws IOException {
-        if (!registry.tryReserve()) {
+        ConnectionRegistry.Reservation reservation = registry.tryReserve();
+        if (reservation == null) {
             refuseUnavailable(response);
             return;
         }
         HandshakeInfo info = HandshakeInfo.of(request, pathVariables);
         try {
-            upgrader.upgrade(request, response, null, conn -> run(conn, info));
+            upgrader.upgrade(request, response, null, conn -> run(reservation, conn, info));
         } catch (HandshakeException e) {
-            registry.cancelReservation();
+            registry.cancel(reservation);
             log.debug("WebSocket handshake on {} refused with {}: {}", request.getRequestURI(), e.status(), e.getMessage());
         } catch (IOException | RuntimeException | Error e) {
-            registry.cancelReservation();
+            registry.cancel(reservation);
             throw e;
         }
     }
@@ -95,9 +96,9 @@ public final class WebSocketEndpointHandler {
         response.getOutputStream().write(body);
     }
 
-    private void run(Conn conn, HandshakeInfo info) {
+    private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info) {
         try {
-            if (!registry.opened(conn)) {
+            if (!registry.opened(reservation, conn)) {
                 close(conn, WebSocket.CLOSE_GOING_AWAY, "server shutting down");
                 return;
             }
