@@ -208,7 +208,8 @@ final class Report {
                 String name = shortName(row);
                 JsonNode params = row.get("params");
                 String gb = "";
-                if (name.startsWith("MaskingBenchmark") || name.startsWith("Utf8Benchmark")) {
+                if (name.startsWith("MaskingBenchmark") || name.startsWith("Utf8Benchmark")
+                        || name.startsWith("CompressionBenchmark")) {
                     gb = String.format(Locale.ROOT, "%.2f", gbps(row, "size"));
                 }
                 JsonNode pm = row.get("primaryMetric");
