@@ -240,16 +240,27 @@ public final class Dialer {
         } catch (SocketTimeoutException e) {
             closeQuietly(netConn, raw);
             if (deadline == null) {
-                throw e;
+                throw handshakeFailed(e);
             }
             SocketTimeoutException timeout = new SocketTimeoutException(
                     "websocket: the handshake with " + target.hostPort() + " did not finish within " + handshakeTimeout);
             timeout.initCause(e);
-            throw timeout;
-        } catch (IOException | RuntimeException | Error e) {
+            throw handshakeFailed(timeout);
+        } catch (IOException e) {
+            closeQuietly(netConn, raw);
+            throw handshakeFailed(e);
+        } catch (RuntimeException | Error e) {
             closeQuietly(netConn, raw);
             throw e;
         }
+    }
+
+    /** Tells the listener that no connection came of this dial; a status when the server answered. */
+    private <E extends IOException> E handshakeFailed(E error) {
+        if (listener != null) {
+            listener.handshakeFailed(error instanceof BadHandshakeException bad ? bad.status() : 0, error);
+        }
+        return error;
     }
 
     private ConnSettings settings(String subprotocol, byte[] leftover) {

@@ -30,6 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread, and makes the first error permanent.
  */
 final class ConnReader {
+    /** The largest byte[] the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private final FrameReader frames;
     private final ConnWriter writer;
     private final ConnListener listener;
@@ -55,10 +57,10 @@ final class ConnReader {
     private volatile PongHandler pongHandler;
     private volatile CloseHandler closeHandler;
 
-    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, CloseTracker closes) {
+    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, ConnListener listener, CloseTracker closes) {
         this.frames = frames;
         this.writer = writer;
-        this.listener = settings.listener;
+        this.listener = listener;
         this.closes = closes;
         this.readLimit = settings.readLimit;
         this.defaultPingHandler = writer::queuePong;
@@ -118,8 +120,16 @@ final class ConnReader {
             int n = 0;
             while (true) {
                 if (n == data.length) {
-                    long want = Math.max(Math.max(data.length * 2L, 256), n + frames.remaining());
-                    data = Arrays.copyOf(data, (int) Math.min(want, Integer.MAX_VALUE - 8));
+                    if (n >= MAX_ARRAY) {
+                        throw new ReadLimitException(); // no byte[] holds more; a read limit avoids this
+                    }
+                    // Grow by doubling what arrived, at most to the end of this frame: a declared length
+                    // alone must not size the array (a peer could declare 2^62 and send 64 KiB).
+                    long want = Math.max(data.length * 2L, 256);
+                    if (frames.remaining() > 0) {
+                        want = Math.min(want, n + frames.remaining());
+                    }
+                    data = Arrays.copyOf(data, (int) Math.min(want, MAX_ARRAY));
                 }
                 int r2 = s.readLocked(data, n, data.length - n);
                 if (r2 < 0) {
@@ -238,10 +248,12 @@ final class ConnReader {
         } else if (e instanceof EOFException) {
             // A peer that drops TCP, between frames or inside one, reads as abnormal closure (gorilla).
             stored = new CloseException(WebSocket.CLOSE_ABNORMAL_CLOSURE, "unexpected EOF", e);
+            closes.transportLost();
             listener.error(ConnListener.ErrorKind.IO, e);
         } else if (e instanceof SocketTimeoutException) {
             listener.error(ConnListener.ErrorKind.TIMEOUT, e);
         } else if (!(e instanceof CloseException)) {
+            closes.transportLost();
             listener.error(ConnListener.ErrorKind.IO, e);
         }
         readError = stored;

@@ -57,12 +57,12 @@ final class ConnWriter {
     /** permessage-deflate, or null when not negotiated; its compressor is used under the message lock. */
     private ConnCompression compression;
 
-    ConnWriter(NetConn net, boolean client, ConnSettings settings, CloseTracker closes) {
+    ConnWriter(NetConn net, boolean client, ConnSettings settings, ConnListener listener, CloseTracker closes) {
         this.net = net;
         this.client = client;
         this.bufferSize = settings.writeBufferSize;
         this.pool = settings.writeBufferPool;
-        this.listener = settings.listener;
+        this.listener = listener;
         this.closes = closes;
     }
 

@@ -60,7 +60,8 @@ import java.util.function.Predicate;
  * <h2>Refused requests</h2>
  * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
  * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes
- * the answer, and {@code upgrade} throws the {@link HandshakeException} so the caller knows.
+ * the answer, the {@link ConnListener} is told ({@link ConnListener#handshakeFailed}), and
+ * {@code upgrade} throws the {@link HandshakeException} so the caller knows.
  */
 public final class Upgrader {
     private final Duration handshakeTimeout;
@@ -241,6 +242,26 @@ public final class Upgrader {
         return enableCompression;
     }
 
+    /** @return whether the server declares {@code server_no_context_takeover} when compression is negotiated */
+    public boolean compressionServerNoContextTakeover() {
+        return serverNoContextTakeover;
+    }
+
+    /** @return whether the server requires {@code client_no_context_takeover} when compression is negotiated */
+    public boolean compressionClientNoContextTakeover() {
+        return clientNoContextTakeover;
+    }
+
+    /** @return the initial compression level of new connections */
+    public int compressionLevel() {
+        return compressionLevel;
+    }
+
+    /** @return the size under which data messages are sent uncompressed */
+    public int compressionMinSize() {
+        return compressionMinSize;
+    }
+
     /** @return the initial read limit of new connections (0 = none) */
     public long readLimit() {
         return readLimit;
@@ -266,6 +287,8 @@ public final class Upgrader {
     }
 
     private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
+        // Before the answer is written, so that whoever sees the refusal also sees it counted.
+        listener.handshakeFailed(e.status(), e);
         try {
             errorHandler.handle(request, response, e);
         } catch (IOException | RuntimeException writeFailure) {
