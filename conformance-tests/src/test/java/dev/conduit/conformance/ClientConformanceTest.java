@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +34,12 @@ import org.junit.jupiter.api.TestFactory;
 class ClientConformanceTest {
     static final Summary SUMMARY = new Summary("client");
     private static final List<ConformanceCase> CASES = Cases.all();
+    /** Own threads for the clients under test: the common pool has one thread on a 2-core machine. */
+    private static final ExecutorService CLIENTS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "client-under-test");
+        t.setDaemon(true);
+        return t;
+    });
     private static final Dialer DIALER = Dialer.builder()
             .proxySelector(HttpClient.Builder.NO_PROXY)
             .handshakeTimeout(Duration.ofSeconds(10))
@@ -70,7 +78,7 @@ class ClientConformanceTest {
                 } catch (IOException e) {
                     return e;
                 }
-            });
+            }, CLIENTS);
             Received r;
             PeerDeflate deflate;
             try (Socket socket = server.accept()) {

@@ -20,6 +20,8 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -40,6 +42,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 class HandshakeConformanceTest {
     static final Summary SUMMARY = new Summary("handshake");
     private static final String PATH = "/autobahn/m";
+    /** Own threads for the clients under test: the common pool has one thread on a 2-core machine. */
+    private static final ExecutorService CLIENTS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "client-under-test");
+        t.setDaemon(true);
+        return t;
+    });
     private static final Dialer DIALER = Dialer.builder()
             .proxySelector(HttpClient.Builder.NO_PROXY)
             .handshakeTimeout(Duration.ofSeconds(5))
@@ -157,7 +165,7 @@ class HandshakeConformanceTest {
     /** The Dialer must refuse the response with a BadHandshakeException carrying the status. */
     private DynamicTest clientRefused(String name, Function<String, String> responseForAccept, int status) {
         return clientCase(name, server -> {
-            CompletableFuture<Conn> dial = CompletableFuture.supplyAsync(() -> dial(server));
+            CompletableFuture<Conn> dial = CompletableFuture.supplyAsync(() -> dial(server), CLIENTS);
             try (Socket s = server.accept()) {
                 InputStream in = new BufferedInputStream(s.getInputStream());
                 RawClient.Response request = RawClient.readHead(in);
@@ -176,7 +184,7 @@ class HandshakeConformanceTest {
     }
 
     private void clientRequestAndEarlyFrame(ServerSocket server) throws Exception {
-        CompletableFuture<Conn> dial = CompletableFuture.supplyAsync(() -> dial(server));
+        CompletableFuture<Conn> dial = CompletableFuture.supplyAsync(() -> dial(server), CLIENTS);
         try (Socket s = server.accept()) {
             InputStream in = new BufferedInputStream(s.getInputStream());
             RawClient.Response request = RawClient.readHead(in);
@@ -202,7 +210,7 @@ class HandshakeConformanceTest {
     }
 
     private void clientTruncatedResponse(ServerSocket server) throws Exception {
-        CompletableFuture<Conn> dial = CompletableFuture.supplyAsync(() -> dial(server));
+        CompletableFuture<Conn> dial = CompletableFuture.supplyAsync(() -> dial(server), CLIENTS);
         try (Socket s = server.accept()) {
             RawClient.readHead(new BufferedInputStream(s.getInputStream()));
             s.getOutputStream().write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: webs".getBytes(StandardCharsets.ISO_8859_1));

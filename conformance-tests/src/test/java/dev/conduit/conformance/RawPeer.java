@@ -149,6 +149,7 @@ final class RawPeer {
                 byte[] key = new byte[4];
                 if (masked) {
                     readFully(key);
+                    r.maskKeys.add(java.util.HexFormat.of().formatHex(key));
                 }
                 if (len > 64L * 1024 * 1024) {
                     r.violations.add("frame of " + len + " bytes");

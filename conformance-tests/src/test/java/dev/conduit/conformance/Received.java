@@ -47,6 +47,8 @@ final class Received {
     boolean tcpClosed;
     /** Whether an unfinished data message was cut off by the close frame. */
     boolean partialMessage;
+    /** The mask keys of the frames received, in order (a client's frames). */
+    final List<String> maskKeys = new ArrayList<>();
     /** How many of the messages came compressed (RSV1). */
     int compressedMessages;
     /** How reading ended when it did not end with the TCP stream: a timeout or an error. */
@@ -71,6 +73,11 @@ final class Received {
         }
         if (partialMessage && !expected.partialEchoAllowed()) {
             d.add("an unfinished message before the close");
+        }
+        // RFC 6455 §5.3: a fresh, unpredictable key per frame. Equal keys on every frame (or zero
+        // keys) mean a fixed or missing key source; a chance repeat among a few random keys is 2^-32.
+        if (maskKeys.size() >= 2 && maskKeys.stream().distinct().count() == 1) {
+            d.add("the same mask key on all " + maskKeys.size() + " frames: " + maskKeys.get(0));
         }
         if (!tcpClosed) {
             d.add("TCP connection not closed after the close (" + endedBy + ")");

@@ -47,5 +47,17 @@ final class Summary {
         Path dir = Path.of(System.getProperty("conformance.buildDir", "target"), "conformance");
         Files.createDirectories(dir);
         Files.write(dir.resolve("summary-" + side + ".txt"), lines);
+        // The same counts as a Markdown table, all agents together, for the README.
+        Map<String, int[]> bySection = new TreeMap<>(Summary::bySection);
+        counts.values().forEach(sections -> sections.forEach((section, c) -> {
+            int[] t = bySection.computeIfAbsent(section, k -> new int[2]);
+            t[0] += c[0];
+            t[1] += c[1];
+        }));
+        List<String> table = new ArrayList<>();
+        table.add("| Section | " + side + ": cases run (" + String.join(", ", counts.keySet()) + ") | passed |");
+        table.add("|---|---|---|");
+        bySection.forEach((section, c) -> table.add("| " + section + " " + Cases.sectionName(section) + " | " + c[0] + " | " + c[1] + " |"));
+        Files.write(dir.resolve("summary-" + side + ".md"), table);
     }
 }
