@@ -221,7 +221,9 @@ public final class ConnectionRegistry implements SmartLifecycle {
             }
         }
         synchronized (lock) {
-            while (!open.isEmpty() && Instant.now().isBefore(deadline)) {
+            // Also wait for upgrades still in flight (reserved, handler not yet registered): their
+            // handler sees the registry closed and sends 1001 itself, before the container stops.
+            while (reserved.get() > 0 && Instant.now().isBefore(deadline)) {
                 try {
                     lock.wait(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()));
                 } catch (InterruptedException e) {

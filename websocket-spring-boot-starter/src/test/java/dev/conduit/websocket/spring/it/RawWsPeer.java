@@ -76,8 +76,13 @@ final class RawWsPeer implements AutoCloseable {
 
     /** Sends one masked frame (key 0: the payload goes as is, which RFC 6455 allows). */
     void send(int opcode, byte[] payload) throws IOException {
+        send(true, opcode, payload);
+    }
+
+    /** Sends one masked frame, with FIN as given (false: the first fragment of a message). */
+    void send(boolean fin, int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        f.write(0x80 | opcode);
+        f.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             f.write(0x80 | payload.length);
         } else {
