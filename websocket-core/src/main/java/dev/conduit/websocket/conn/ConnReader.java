@@ -119,6 +119,11 @@ final class ConnReader {
             byte[] data = new byte[(int) Math.min(frames.remaining(), 64 * 1024)];
             int n = 0;
             while (true) {
+                if (n == data.length && s.lastFrameFullyRead()) {
+                    // Exactly full and nothing more to come: finish without growing the array.
+                    s.readLocked(new byte[1], 0, 1);
+                    break;
+                }
                 if (n == data.length) {
                     if (n >= MAX_ARRAY) {
                         throw new ReadLimitException(); // no byte[] holds more; a read limit avoids this
@@ -424,6 +429,12 @@ final class ConnReader {
             } catch (IOException e) {
                 throw fail(e);
             }
+        }
+
+        /** Whether the message's last frame has been read to its end (the next read returns -1). */
+        boolean lastFrameFullyRead() {
+            // A compressed message may still have inflated bytes pending after its last frame.
+            return inflated == null && lastFrame && frames.remaining() == 0;
         }
 
         @Override
