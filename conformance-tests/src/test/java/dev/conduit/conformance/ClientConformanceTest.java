@@ -51,7 +51,7 @@ class ClientConformanceTest {
     @BeforeAll
     static void listen() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        server.setSoTimeout(10_000);
+        server.setSoTimeout(Cases.READ_TIMEOUT_MILLIS);
     }
 
     @AfterAll
@@ -98,9 +98,9 @@ class ClientConformanceTest {
                         + (c.answer() == null ? "" : "Sec-WebSocket-Extensions: " + c.answer() + "\r\n") + "\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 deflate = c.answer() == null ? null : new PeerDeflate(c.answer(), false);
-                r = new RawPeer(socket, in, false, deflate).run(c, 10_000);
+                r = new RawPeer(socket, in, false, deflate).run(c, Cases.READ_TIMEOUT_MILLIS);
             }
-            IOException ended = client.get(10, TimeUnit.SECONDS);
+            IOException ended = client.get(Cases.READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             assertThat(ended).as("the client's echo loop ends with an error").isNotNull();
             List<String> differences = new java.util.ArrayList<>(r.differences(c.expected()));
             if (deflate != null && r.compressedMessages != r.messages.size()) {

@@ -42,7 +42,7 @@ class ServerConformanceTest {
                 assertThat(RawClient.normalize(answer)).as("answer to the offer %s", c.offer()).isEqualTo(RawClient.normalize(c.answer()));
             }
             PeerDeflate deflate = answer == null ? null : new PeerDeflate(answer, true);
-            Received r = new RawPeer(socket, up.in(), true, deflate).run(c, 10_000);
+            Received r = new RawPeer(socket, up.in(), true, deflate).run(c, Cases.READ_TIMEOUT_MILLIS);
             List<String> differences = new java.util.ArrayList<>(r.differences(c.expected()));
             if (deflate != null && r.compressedMessages != r.messages.size()) {
                 differences.add(r.compressedMessages + " of " + r.messages.size() + " echoes compressed, expected all");
