@@ -60,6 +60,11 @@ record DialTarget(boolean secure, String host, int port, String authority, Strin
         }
     }
 
+    /** @return the {@code http}/{@code https} form of the whole URL (path and query kept), for cookie handlers */
+    URI httpRequestUri() {
+        return URI.create((secure ? "https" : "http") + "://" + authority + requestTarget);
+    }
+
     private static IllegalArgumentException malformed(URI url, String why) {
         return new IllegalArgumentException("websocket: malformed ws or wss URL (" + why + "): " + ResponseHead.printable(redact(url)));
     }

@@ -5,6 +5,12 @@ import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.compression.ConnCompression;
+import dev.conduit.websocket.compression.ExtensionNegotiationException;
+import dev.conduit.websocket.compression.MessageDeflater;
+import dev.conduit.websocket.compression.PerMessageDeflateConfig;
+import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
+import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.conn.ConnSettings;
 import dev.conduit.websocket.conn.WebSocketConn;
 import dev.conduit.websocket.handshake.AcceptKey;
@@ -12,6 +18,7 @@ import dev.conduit.websocket.handshake.HeaderTokens;
 import dev.conduit.websocket.net.SocketNetConn;
 
 import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -79,6 +86,8 @@ public final class Dialer {
     private static final List<String> RESERVED_HEADERS = List.of(
             "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions");
     private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
+    /** How long a refused handshake's body may take to arrive when there is no handshake timeout. */
+    private static final Duration ERROR_BODY_WAIT = Duration.ofSeconds(5);
 
     private static final Dialer DEFAULT = builder().build();
 
@@ -88,6 +97,10 @@ public final class Dialer {
     private final BufferPool writeBufferPool;
     private final List<String> subprotocols;
     private final boolean enableCompression;
+    private final boolean serverNoContextTakeover;
+    private final boolean clientNoContextTakeover;
+    private final int compressionLevel;
+    private final int compressionMinSize;
     private final SSLContext sslContext;
     private final boolean defaultProxySelector;
     private final ProxySelector proxySelector;
@@ -95,6 +108,7 @@ public final class Dialer {
     private final JsonCodec jsonCodec;
     private final ConnListener listener;
     private final long readLimit;
+    private final CookieHandler cookieHandler;
 
     private Dialer(Builder b) {
         this.handshakeTimeout = b.handshakeTimeout;
@@ -103,6 +117,10 @@ public final class Dialer {
         this.writeBufferPool = b.writeBufferPool;
         this.subprotocols = List.copyOf(b.subprotocols);
         this.enableCompression = b.enableCompression;
+        this.serverNoContextTakeover = b.serverNoContextTakeover;
+        this.clientNoContextTakeover = b.clientNoContextTakeover;
+        this.compressionLevel = b.compressionLevel;
+        this.compressionMinSize = b.compressionMinSize;
         this.sslContext = b.sslContext;
         this.defaultProxySelector = b.defaultProxySelector;
         this.proxySelector = b.proxySelector;
@@ -110,6 +128,7 @@ public final class Dialer {
         this.jsonCodec = b.jsonCodec;
         this.listener = b.listener;
         this.readLimit = b.readLimit;
+        this.cookieHandler = b.cookieHandler;
     }
 
     /**
@@ -208,24 +227,40 @@ public final class Dialer {
             } catch (ResponseHead.MalformedResponseException e) {
                 throw new BadHandshakeException(e.getMessage().substring("websocket: ".length()), 0, Map.of(), null);
             }
+            if (cookieHandler != null) {
+                cookieHandler.put(target.httpRequestUri(), head.headers);
+            }
             String subprotocol = validate(head, key, netConn);
+            PerMessageDeflateParams compression = negotiateCompression(head);
             netConn.setReadDeadline(null);
             netConn.setWriteDeadline(null);
-            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover));
+            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover).compression(compression)
+                    .compressionLevel(compressionLevel).compressionMinSize(compressionMinSize));
             return new DialResult(conn, new HandshakeResponse(head.status, head.reason, head.headers));
         } catch (SocketTimeoutException e) {
             closeQuietly(netConn, raw);
             if (deadline == null) {
-                throw e;
+                throw handshakeFailed(e);
             }
             SocketTimeoutException timeout = new SocketTimeoutException(
                     "websocket: the handshake with " + target.hostPort() + " did not finish within " + handshakeTimeout);
             timeout.initCause(e);
-            throw timeout;
-        } catch (IOException | RuntimeException | Error e) {
+            throw handshakeFailed(timeout);
+        } catch (IOException e) {
+            closeQuietly(netConn, raw);
+            throw handshakeFailed(e);
+        } catch (RuntimeException | Error e) {
             closeQuietly(netConn, raw);
             throw e;
         }
+    }
+
+    /** Tells the listener that no connection came of this dial; a status when the server answered. */
+    private <E extends IOException> E handshakeFailed(E error) {
+        if (listener != null) {
+            listener.handshakeFailed(error instanceof BadHandshakeException bad ? bad.status() : 0, error);
+        }
+        return error;
     }
 
     private ConnSettings settings(String subprotocol, byte[] leftover) {
@@ -240,9 +275,10 @@ public final class Dialer {
                 .bufferedInput(leftover);
     }
 
-    private byte[] buildRequest(DialTarget target, String key, Map<String, List<String>> callerHeaders) {
+    private byte[] buildRequest(DialTarget target, String key, Map<String, List<String>> callerHeaders) throws IOException {
         String host = target.authority();
         StringBuilder extra = new StringBuilder();
+        List<String> cookies = new ArrayList<>();
         for (Map.Entry<String, List<String>> header : callerHeaders.entrySet()) {
             String name = header.getKey();
             checkHeaderName(name);
@@ -260,6 +296,13 @@ public final class Dialer {
             }
             if (name.equalsIgnoreCase(PROTOCOL_HEADER) && !subprotocols.isEmpty()) {
                 throw duplicate(name);
+            }
+            if (name.equalsIgnoreCase("Cookie") && cookieHandler != null) {
+                // Merged with the handler's cookies below: a request carries one Cookie header (RFC 6265 §5.4).
+                for (String value : values) {
+                    cookies.add(checkHeaderValue(name, value));
+                }
+                continue;
             }
             for (String value : values) {
                 extra.append(name).append(": ").append(checkHeaderValue(name, value)).append("\r\n");
@@ -280,17 +323,29 @@ public final class Dialer {
         if (extensions != null) {
             request.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
         }
+        if (cookieHandler != null) {
+            for (Map.Entry<String, List<String>> e : cookieHandler.get(target.httpRequestUri(), Map.of()).entrySet()) {
+                if (e.getKey().equalsIgnoreCase("Cookie") && e.getValue() != null) {
+                    for (String value : e.getValue()) {
+                        cookies.add(checkHeaderValue("Cookie", value));
+                    }
+                }
+            }
+            if (!cookies.isEmpty()) {
+                request.append("Cookie: ").append(String.join("; ", cookies)).append("\r\n");
+            }
+        }
         request.append(extra).append("\r\n");
         return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * The {@code Sec-WebSocket-Extensions} offer. Compression seam: until permessage-deflate is
-     * implemented nothing is offered even when {@link #enableCompression} is set, so the server can
-     * never negotiate an extension and {@link #checkExtensions} rejects any it names.
-     */
+    /** The {@code Sec-WebSocket-Extensions} offer: permessage-deflate when compression is enabled. */
     private String extensionOffer() {
-        return null;
+        return PerMessageDeflateNegotiation.clientOffer(compressionConfig()).orElse(null);
+    }
+
+    private PerMessageDeflateConfig compressionConfig() {
+        return new PerMessageDeflateConfig(enableCompression, serverNoContextTakeover, clientNoContextTakeover);
     }
 
     /**
@@ -311,17 +366,17 @@ public final class Dialer {
             problem = "'Sec-WebSocket-Accept' header does not match the key";
         }
         if (problem != null) {
+            if (handshakeTimeout == null || handshakeTimeout.isZero()) {
+                // Without a handshake timeout a keep-alive error response with no length would hold
+                // the dial forever; the body is only a diagnostic, so give it a few seconds.
+                netConn.setReadDeadline(Instant.now().plus(ERROR_BODY_WAIT));
+            }
             throw new BadHandshakeException(problem, head.status, head.headers, ResponseBodyStart.read(netConn, head));
         }
         String subprotocol = checkSubprotocol(head.values(PROTOCOL_HEADER));
         if (subprotocol == null) {
             throw new BadHandshakeException("the server selected subprotocol " + head.values(PROTOCOL_HEADER)
                     + " which the client did not offer " + subprotocols, head.status, head.headers, null);
-        }
-        String unrequested = checkExtensions(head.values("Sec-WebSocket-Extensions"));
-        if (unrequested != null) {
-            throw new BadHandshakeException("the server selected extension '" + unrequested
-                    + "' which the client did not offer", head.status, head.headers, null);
         }
         return subprotocol;
     }
@@ -344,21 +399,22 @@ public final class Dialer {
     }
 
     /**
-     * Compression seam: once permessage-deflate lands, an extension answering our offer is
-     * negotiated here and handed to {@link ConnSettings}.
+     * Checks the server's {@code Sec-WebSocket-Extensions} against our offer (RFC 6455 §4.1,
+     * RFC 7692 §5): an extension we did not offer, or a permessage-deflate answer we cannot honour,
+     * fails the handshake.
      *
-     * @return the first extension the server selected although we offered none, or {@code null}
+     * @return the agreed permessage-deflate parameters, or {@code null} when the server declined
      */
-    private String checkExtensions(List<String> lines) {
-        for (String line : lines) {
-            for (String element : line.split(",")) {
-                String name = element.split(";", 2)[0].strip();
-                if (!name.isEmpty()) {
-                    return name;
-                }
-            }
+    private PerMessageDeflateParams negotiateCompression(ResponseHead head) throws BadHandshakeException {
+        try {
+            return PerMessageDeflateNegotiation.acceptResponse(head.values("Sec-WebSocket-Extensions"), compressionConfig())
+                    .orElse(null);
+        } catch (ExtensionNegotiationException e) {
+            BadHandshakeException bad = new BadHandshakeException(e.getMessage().substring("websocket: ".length()),
+                    head.status, head.headers, null);
+            bad.initCause(e);
+            throw bad;
         }
-        return null;
     }
 
     private Socket startTls(Socket raw, DialTarget target, Instant deadline) throws IOException {
@@ -560,6 +616,10 @@ public final class Dialer {
         private BufferPool writeBufferPool;
         private List<String> subprotocols = List.of();
         private boolean enableCompression;
+        private boolean serverNoContextTakeover;
+        private boolean clientNoContextTakeover;
+        private int compressionLevel = MessageDeflater.DEFAULT_LEVEL;
+        private int compressionMinSize = ConnCompression.DEFAULT_MIN_SIZE;
         private SSLContext sslContext;
         /** Whether to ask {@link ProxySelector#getDefault()} at dial time, so a later {@code setDefault} counts. */
         private boolean defaultProxySelector = true;
@@ -568,6 +628,7 @@ public final class Dialer {
         private JsonCodec jsonCodec;
         private ConnListener listener;
         private long readLimit;
+        private CookieHandler cookieHandler;
 
         private Builder() {
         }
@@ -579,6 +640,10 @@ public final class Dialer {
             this.writeBufferPool = d.writeBufferPool;
             this.subprotocols = d.subprotocols;
             this.enableCompression = d.enableCompression;
+            this.serverNoContextTakeover = d.serverNoContextTakeover;
+            this.clientNoContextTakeover = d.clientNoContextTakeover;
+            this.compressionLevel = d.compressionLevel;
+            this.compressionMinSize = d.compressionMinSize;
             this.sslContext = d.sslContext;
             this.defaultProxySelector = d.defaultProxySelector;
             this.proxySelector = d.proxySelector;
@@ -586,6 +651,7 @@ public final class Dialer {
             this.jsonCodec = d.jsonCodec;
             this.listener = d.listener;
             this.readLimit = d.readLimit;
+            this.cookieHandler = d.cookieHandler;
         }
 
         /**
@@ -655,15 +721,55 @@ public final class Dialer {
         }
 
         /**
-         * Asks the server for per-message compression (RFC 7692). <b>Not yet effective:</b> until
-         * permessage-deflate is implemented the flag is kept but no extension is offered, so the
-         * connection is uncompressed.
+         * Asks the server for per-message compression (RFC 7692): offers
+         * {@code permessage-deflate} (without {@code client_max_window_bits}, which the JDK's
+         * Deflater could not honour). A server that declines leaves the connection uncompressed.
+         * Outgoing data messages are compressed unless the connection's
+         * {@code enableWriteCompression(false)}.
          *
          * @param enable whether to offer compression
          * @return this
          */
         public Builder enableCompression(boolean enable) {
             this.enableCompression = enable;
+            return this;
+        }
+
+        /**
+         * Offers {@code server_no_context_takeover} (the server must then reset its compressor for
+         * every message, or the handshake fails) and/or {@code client_no_context_takeover} (this
+         * client resets its own). Less memory per connection, a worse ratio for similar messages.
+         *
+         * @param server ask the server not to use context takeover
+         * @param client promise not to use context takeover
+         * @return this
+         */
+        public Builder compressionNoContextTakeover(boolean server, boolean client) {
+            this.serverNoContextTakeover = server;
+            this.clientNoContextTakeover = client;
+            return this;
+        }
+
+        /**
+         * @param level the initial compression level, -2 (Huffman only) to 9; default 1 as in gorilla
+         * @return this
+         * @throws IllegalArgumentException outside -2 to 9
+         */
+        public Builder compressionLevel(int level) {
+            MessageDeflater.checkLevel(level);
+            this.compressionLevel = level;
+            return this;
+        }
+
+        /**
+         * @param bytes data messages shorter than this are sent uncompressed (default 0: all are)
+         * @return this
+         */
+        public Builder compressionMinSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minimum size must not be negative: " + bytes);
+            }
+            this.compressionMinSize = bytes;
             return this;
         }
 
@@ -733,6 +839,19 @@ public final class Dialer {
          */
         public Builder readLimit(long limit) {
             this.readLimit = limit;
+            return this;
+        }
+
+        /**
+         * gorilla's {@code Jar}: cookies for the URL are sent with the request and the response's
+         * {@code Set-Cookie} headers are stored, for example with a {@link java.net.CookieManager}.
+         * The handler sees the URL's {@code http}/{@code https} form.
+         *
+         * @param handler the cookie store; {@code null} (the default) sends and stores no cookies
+         * @return this
+         */
+        public Builder cookieHandler(CookieHandler handler) {
+            this.cookieHandler = handler;
             return this;
         }
 

@@ -38,6 +38,11 @@ import javax.net.ssl.SSLSocket;
  * and later reads and writes fail. A write started after the deadline has passed throws
  * {@link SocketTimeoutException} without writing anything, and the transport stays usable.</li>
  * </ul>
+ * <h2>Closing</h2>
+ * {@link #close()} closes the socket at once. For a TLS socket built over a plain one (see
+ * {@link #SocketNetConn(Socket, Socket)}) the TLS layer first tries to send its close_notify alert,
+ * which waits for a writer stuck on a peer that does not read; after one second the plain socket is
+ * closed under it, so {@code close()} never hangs.
  * <p>
  * One thread may read while another writes. No monitor is held around blocking calls, so the class
  * is friendly to virtual threads.

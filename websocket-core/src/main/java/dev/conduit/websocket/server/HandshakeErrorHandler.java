@@ -26,7 +26,7 @@ public interface HandshakeErrorHandler {
         if (response.isCommitted()) {
             return;
         }
-        response.reset();
+        // No reset(): headers set by filters before the servlet (security headers, CORS) stay.
         response.setStatus(error.status());
         for (Map.Entry<String, String> h : ServerHandshake.errorHeaders(error.status()).entrySet()) {
             response.setHeader(h.getKey(), h.getValue());

@@ -50,6 +50,7 @@ final class ServletNetConn implements NetConn {
     private volatile boolean loggedNoDeadlines;
     private volatile boolean readTimedOut;
     private volatile boolean writeTimedOut;
+    private volatile boolean handlerReturned;
 
     private ServletNetConn(WebConnection connection, ServletInputStream in, ServletOutputStream out,
                            SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress) {
@@ -212,8 +213,21 @@ final class ServletNetConn implements NetConn {
             return;
         }
         closed = true;
-        levers.shutdownInput();
-        levers.shutdownOutput();
+        if (!handlerReturned) {
+            // Another thread (or the handler itself) closes while the connection runs: wake a
+            // blocked reader and tell the peer at once, below the container's buffers.
+            levers.shutdownInput();
+            levers.shutdownOutput();
+        }
+    }
+
+    /**
+     * Called on the container thread once the handler has returned, before the Conn is closed:
+     * nobody reads any more, so the close can go through the container ({@link #endOfHandler}),
+     * which flushes what it still buffers instead of cutting the socket under it.
+     */
+    void handlerReturned() {
+        handlerReturned = true;
     }
 
     /** Called on the container thread when the handler has finished: hands the socket back to be closed. */

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.CookieManager;
+import java.net.HttpCookie;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -34,12 +36,13 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client handshake against scripted servers that answer with exact bytes: what the Dialer
- * sends, what it accepts, and how it refuses (gorilla section B 24, 27, 28, 30, 32, 34, 36, 45, 59 and
+ * sends, what it accepts, and how it refuses (gorilla section B 24, 25, 27, 28, 30, 32, 34, 36, 45, 59 and
  * the RFC 6455 §4.1 checks gorilla omits).
  */
 class DialerHandshakeTest {
@@ -134,6 +137,17 @@ class DialerHandshakeTest {
     }
 
     @Test
+    void errorBodyWithoutLengthDoesNotHoldADialWithoutTimeout() throws Exception {
+        // A keep-alive error response with no length and no end: the body read gives up on its own.
+        URI url = scripted(r -> ascii("HTTP/1.1 503 Service Unavailable\r\n\r\npartial"));
+        Dialer noTimeout = DIRECT.toBuilder().handshakeTimeout(null).build();
+        BadHandshakeException e = catchThrowableOfType(BadHandshakeException.class, () -> noTimeout.dial(url, Map.of()));
+        assertThat(e.status()).isEqualTo(503);
+        assertThat(e.bodyText()).isEqualTo("partial");
+        assertClientClosedTheSocket();
+    }
+
+    @Test
     void bodyIsCutAt1024Bytes() throws Exception {
         String big = "x".repeat(5000);
         URI url = scripted(r -> ascii("HTTP/1.1 400 Bad Request\r\nContent-Length: 5000\r\n\r\n" + big));
@@ -192,6 +206,27 @@ class DialerHandshakeTest {
         URI url = scripted(r -> ascii(switching(r, "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n")));
         assertThat(dialExpectingBadHandshake(url).getMessage()).contains("permessage-deflate");
         assertThat(requests.poll(5, TimeUnit.SECONDS).values("Sec-WebSocket-Extensions")).isEmpty();
+        assertClientClosedTheSocket();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            permessage-deflate                                                                | server_no_context_takeover
+            permessage-deflate; server_no_context_takeover; client_max_window_bits=10         | client_max_window_bits
+            permessage-deflate; server_no_context_takeover; x=1                               | unknown
+            permessage-deflate; server_no_context_takeover, x-other                           | x-other
+            permessage-deflate; server_no_context_takeover; server_no_context_takeover        | repeated
+            """)
+    void compressionAnswersTheClientMustFail(String answer, String reason) throws Exception {
+        Dialer compressing = DIRECT.toBuilder().enableCompression(true).compressionNoContextTakeover(true, false).build();
+        URI url = scripted(r -> ascii(switching(r, "Sec-WebSocket-Extensions: " + answer + "\r\n")));
+        BadHandshakeException e = catchThrowableOfType(BadHandshakeException.class, () -> compressing.dial(url, Map.of()));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains(reason);
+        assertThat(e.status()).isEqualTo(101);
+        assertThat(e.headers()).containsKey("Sec-WebSocket-Extensions");
+        assertThat(requests.poll(5, TimeUnit.SECONDS).values("Sec-WebSocket-Extensions"))
+                .containsExactly("permessage-deflate; server_no_context_takeover");
         assertClientClosedTheSocket();
     }
 
@@ -319,6 +354,31 @@ class DialerHandshakeTest {
         assertThat(request.header("Cookie")).isEqualTo("a=1");
         assertThat(request.values("X-Multi")).containsExactly("one", "two");
         assertThat(request.values("Sec-WebSocket-Extensions")).isEmpty();
+    }
+
+    @Test
+    void cookieHandlerSendsAndStoresCookies() throws Exception {
+        // gorilla B25 (TestDialCookieJar), with a java.net.CookieManager as the jar.
+        URI url = scripted(r -> ascii(switching(r, "Set-Cookie: session=abc; Path=/\r\n")));
+        CookieManager jar = new CookieManager();
+        URI site = URI.create("http://127.0.0.1:" + server.port() + "/");
+        HttpCookie stored = new HttpCookie("pre", "1");
+        stored.setPath("/");
+        stored.setVersion(0);
+        jar.getCookieStore().add(site, stored);
+
+        Dialer dialer = DIRECT.toBuilder().cookieHandler(jar).build();
+        dialer.dial(url, Map.of("Cookie", List.of("caller=2"))).close();
+
+        assertThat(requests.poll(5, TimeUnit.SECONDS).values("Cookie")).containsExactly("caller=2; pre=1");
+        assertThat(jar.getCookieStore().get(site)).extracting(HttpCookie::getName).contains("session");
+    }
+
+    @Test
+    void withoutACookieHandlerCookiesAreNeitherSentNorStored() throws Exception {
+        URI url = scripted(r -> ascii(switching(r, "Set-Cookie: session=abc\r\n")));
+        DIRECT.dial(url, Map.of()).close();
+        assertThat(requests.poll(5, TimeUnit.SECONDS).values("Cookie")).isEmpty();
     }
 
     @Test

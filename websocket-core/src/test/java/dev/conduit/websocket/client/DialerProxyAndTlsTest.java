@@ -36,6 +36,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Dialer through HTTP CONNECT proxies and over TLS, against real sockets (gorilla B22, B23,
- * B26, B37, B39, B46, B49, B56, B57, B58).
+ * B26, B37, B39, B43, B46, B49, B56, B57, B58).
  */
 class DialerProxyAndTlsTest {
     private static final Dialer DIRECT = Dialer.builder().proxySelector(null).handshakeTimeout(Duration.ofSeconds(10)).build();
@@ -270,11 +271,17 @@ class DialerProxyAndTlsTest {
     @Test
     void sendsTheUrlHostAsServerNameIndication() throws Exception {
         BlockingQueue<List<SNIServerName>> serverNames = new LinkedBlockingQueue<>();
+        BlockingQueue<String> alpn = new LinkedBlockingQueue<>();
         SSLContext serverTls = localhostCert.serverContext();
         TestServer server = closeLater(TestServer.startTls(serverTls, socket -> {
             SSLSocket tls = (SSLSocket) socket;
+            SSLParameters params = tls.getSSLParameters();
+            // A server that prefers HTTP/2 (gorilla B43's pitfall): the client must only offer http/1.1.
+            params.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+            tls.setSSLParameters(params);
             tls.startHandshake();
             serverNames.add(((ExtendedSSLSession) tls.getSession()).getRequestedServerNames());
+            alpn.add(String.valueOf(tls.getApplicationProtocol()));
             RequestHead.read(tls.getInputStream());
             tls.getOutputStream().write("HTTP/1.1 418 I'm a teapot\r\nContent-Length: 3\r\n\r\ntea".getBytes(StandardCharsets.US_ASCII));
             tls.getOutputStream().flush();
@@ -286,6 +293,18 @@ class DialerProxyAndTlsTest {
                     assertThat(e.bodyText()).isEqualTo("tea");
                 });
         assertThat(serverNames.poll(5, TimeUnit.SECONDS)).containsExactly(new SNIHostName("localhost"));
+        assertThat(alpn.poll(5, TimeUnit.SECONDS)).isEqualTo("http/1.1");
+    }
+
+    @Test
+    void hostHeaderOverrideChangesNeitherTheAddressNorTheVerifiedName() throws Exception {
+        // gorilla B37 (TestHost): the Host header is the caller's, TLS still verifies the URL host.
+        WebSocketTestServer backend = closeLater(WebSocketTestServer.start(localhostCert.serverContext(), List.of(), WebSocketTestServer.echo()));
+        Dialer dialer = DIRECT.toBuilder().sslContext(localhostCert.clientContext()).build();
+        try (Conn conn = dialer.dial(URI.create("wss://localhost:" + backend.port() + "/"), Map.of("Host", List.of("other.example")))) {
+            assertEcho(conn);
+        }
+        assertThat(backend.requests().poll(5, TimeUnit.SECONDS).header("Host")).isEqualTo("other.example");
     }
 
     @Test

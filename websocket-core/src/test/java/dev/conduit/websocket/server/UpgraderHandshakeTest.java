@@ -166,6 +166,19 @@ class UpgraderHandshakeTest {
     }
 
     @Test
+    void customErrorHandlerWritesItsOwnAnswer() throws Exception {
+        int port = start(Upgrader.builder().errorHandler((req, resp, error) -> {
+            resp.setStatus(error.status());
+            resp.setContentType("application/json");
+            resp.getWriter().write("{\"status\":" + error.status() + "}");
+        }).build());
+        RawHttp r = RawHttp.exchange(port, RawHttp.validRequest(port).replace("Version: 13", "Version: 7"));
+        assertThat(r.status).isEqualTo(426);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        assertThat(outcomes.poll(5, TimeUnit.SECONDS)).isInstanceOf(HandshakeException.class);
+    }
+
+    @Test
     void applicationExtensionsHeaderIs500() throws Exception {
         int port = start(Upgrader.builder().build(), Map.of("Sec-WebSocket-Extensions", List.of("permessage-deflate")));
         RawHttp r = refused(port, RawHttp.validRequest(port), 500);
@@ -185,7 +198,7 @@ class UpgraderHandshakeTest {
         assertThat(r.header("Connection")).isEqualToIgnoringCase("Upgrade");
         assertThat(r.header("Sec-WebSocket-Accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         assertThat(r.header("Sec-WebSocket-Protocol")).isEqualTo("v3");
-        assertThat(r.header("Sec-WebSocket-Extensions")).as("compression is declined until it lands").isNull();
+        assertThat(r.header("Sec-WebSocket-Extensions")).isEqualTo("permessage-deflate");
         assertThat(r.header("Set-Cookie")).isEqualTo("a=1");
         assertThat(r.header("X-Bad")).isEqualTo("a  Injected: 1");
         assertThat(r.headers).doesNotContainKey("injected");

@@ -1,12 +1,15 @@
 package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.WebSocketException;
 import dev.conduit.websocket.server.Upgrader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -67,6 +70,11 @@ public final class WebSocketEndpointHandler {
         return path;
     }
 
+    /** @return the upgrader that answers this endpoint's handshakes (its subprotocols, origins and listener) */
+    public Upgrader upgrader() {
+        return upgrader;
+    }
+
     /** @return the handler method */
     public EndpointMethod method() {
         return method;
@@ -85,8 +93,11 @@ public final class WebSocketEndpointHandler {
         HandshakeLimiter limiter = handshakes;
         if (!limiter.tryAcquire()) {
             log.debug("WebSocket upgrade on {} refused with 503: more than {} handshakes in progress", path, limiter.max());
-            refuse503(response, "websocket: too many handshakes in progress (conduit.websocket.max-concurrent-handshakes="
-                    + limiter.max() + ")");
+            String reason = "websocket: too many handshakes in progress (conduit.websocket.max-concurrent-handshakes="
+                    + limiter.max() + ")";
+            upgrader.listener().handshakeFailed(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    new HandshakeException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason));
+            refuse503(response, reason);
             return;
         }
         try {
@@ -98,18 +109,19 @@ public final class WebSocketEndpointHandler {
 
     private void handleWithinLimit(HttpServletRequest request, HttpServletResponse response,
             Map<String, String> pathVariables) throws IOException {
-        if (!registry.tryReserve()) {
+        ConnectionRegistry.Reservation reservation = registry.tryReserve();
+        if (reservation == null) {
             refuseUnavailable(response);
             return;
         }
         HandshakeInfo info = HandshakeInfo.of(request, pathVariables);
         try {
-            upgrader.upgrade(request, response, null, conn -> run(conn, info));
+            upgrader.upgrade(request, response, null, conn -> run(reservation, conn, info));
         } catch (HandshakeException e) {
-            registry.cancelReservation();
+            registry.cancel(reservation);
             log.debug("WebSocket handshake on {} refused with {}: {}", request.getRequestURI(), e.status(), e.getMessage());
         } catch (IOException | RuntimeException | Error e) {
-            registry.cancelReservation();
+            registry.cancel(reservation);
             throw e;
         }
     }
@@ -119,6 +131,8 @@ public final class WebSocketEndpointHandler {
                 ? "websocket: too many connections (conduit.websocket.max-connections=" + registry.maxConnections() + ")"
                 : "websocket: server shutting down";
         log.debug("WebSocket upgrade on {} refused with 503: {}", path, reason);
+        upgrader.listener().handshakeFailed(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                new HandshakeException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason));
         refuse503(response, reason);
     }
 
@@ -131,9 +145,9 @@ public final class WebSocketEndpointHandler {
         response.getOutputStream().write(body);
     }
 
-    private void run(Conn conn, HandshakeInfo info) {
+    private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info) {
         try {
-            if (!registry.opened(conn)) {
+            if (!registry.opened(reservation, conn)) {
                 close(conn, WebSocket.CLOSE_GOING_AWAY, "server shutting down");
                 return;
             }
@@ -147,9 +161,15 @@ public final class WebSocketEndpointHandler {
             } catch (IOException e) {
                 // The connection ended or failed (peer close, EOF, deadline, read limit): no application error.
                 log.debug("WebSocket handler {} ended: {}", method, e.toString());
+                if (!endsConnection(e)) {
+                    // An IOException of the handler's own (not the Conn's) is a handler failure, as for the Upgrader.
+                    upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
+                }
                 close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "");
             } catch (Throwable e) {
                 log.warn("WebSocket handler {} failed; closing the connection with 1011", method, e);
+                // Caught here, so the Upgrader never sees it: report it as it would.
+                upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
                 close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "internal server error");
                 if (e instanceof VirtualMachineError error) {
                     throw error;
@@ -162,6 +182,11 @@ public final class WebSocketEndpointHandler {
         } finally {
             registry.closed(conn);
         }
+    }
+
+    // The Conn's own exceptions, already reported by the Conn (same rule as the Upgrader's).
+    private static boolean endsConnection(IOException e) {
+        return e instanceof WebSocketException && !(e instanceof HandshakeException) || e instanceof SocketTimeoutException;
     }
 
     // Closing handshake; a no-op when a close was already sent or the transport is gone.
