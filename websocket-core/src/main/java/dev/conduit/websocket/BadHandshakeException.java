@@ -12,8 +12,10 @@ import java.util.Map;
  */
 public final class BadHandshakeException extends WebSocketException {
     private static final long serialVersionUID = 1L;
+    /** The HTTP status of the response. */
     private final int status;
     private final transient Map<String, List<String>> headers;
+    /** The start of the response body. */
     private final byte[] body;
 
     /**

@@ -11,7 +11,9 @@ package dev.conduit.websocket;
  */
 public final class CloseException extends WebSocketException {
     private static final long serialVersionUID = 1L;
+    /** The close code. */
     private final int code;
+    /** The close reason. */
     private final String text;
 
     /**

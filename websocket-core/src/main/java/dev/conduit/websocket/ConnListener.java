@@ -1,5 +1,8 @@
 package dev.conduit.websocket;
 
+import java.io.IOException;
+import java.util.List;
+
 /**
  * Receives a connection's events, for metrics. Every method has an empty default, and a
  * connection without a listener uses {@link #NONE}, so the cost of not listening is a call the
@@ -34,6 +37,61 @@ public interface ConnListener {
         IO,
         /** The application's handler threw. */
         HANDLER
+    }
+
+    /**
+     * Combines listeners: each event goes to every listener, in order.
+     *
+     * @param listeners the listeners; {@code null} and {@link #NONE} entries are skipped
+     * @return {@link #NONE} when none is left, the listener itself when one is left, otherwise
+     *         a listener that calls each of them
+     */
+    static ConnListener composite(List<? extends ConnListener> listeners) {
+        List<ConnListener> kept = listeners.stream()
+                .filter(l -> l != null && l != NONE)
+                .map(ConnListener.class::cast)
+                .toList();
+        if (kept.isEmpty()) {
+            return NONE;
+        }
+        return kept.size() == 1 ? kept.get(0) : new CompositeConnListener(kept.toArray(new ConnListener[0]));
+    }
+
+    /**
+     * Combines listeners, see {@link #composite(List)}.
+     *
+     * @param listeners the listeners
+     * @return the combined listener
+     */
+    static ConnListener composite(ConnListener... listeners) {
+        return composite(java.util.Arrays.asList(listeners));
+    }
+
+    /**
+     * Called once for each new connection, before any of its events, on the thread that opens
+     * it: returns the listener of that connection's events. The default returns this listener,
+     * shared by all connections; override it to keep state per connection (for example when it
+     * opened, to time its life), at the cost of an object per connection.
+     * {@link #handshakeFailed} and a server handler's {@link ErrorKind#HANDLER} error are reported
+     * to the shared listener, not to a per-connection one.
+     *
+     * @return the listener of the new connection's events
+     */
+    default ConnListener perConnection() {
+        return this;
+    }
+
+    /**
+     * An opening handshake failed, so no connection was opened. On a server the upgrade request
+     * was refused and answered with {@code status} (for example 403 for a foreign origin, or 503
+     * from an application's connection limit). On a client the server's answer was not a valid
+     * 101 ({@code status} is the status it answered with), or no answer was read (status 0: the
+     * connection, proxy, TLS or handshake timeout failed).
+     *
+     * @param status the HTTP status, or 0 if there was none
+     * @param error why
+     */
+    default void handshakeFailed(int status, IOException error) {
     }
 
     /**

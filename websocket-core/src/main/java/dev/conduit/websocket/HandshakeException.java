@@ -7,6 +7,7 @@ package dev.conduit.websocket;
  */
 public final class HandshakeException extends WebSocketException {
     private static final long serialVersionUID = 1L;
+    /** The HTTP status answered. */
     private final int status;
 
     /**

@@ -8,6 +8,7 @@ package dev.conduit.websocket;
  */
 public final class ProtocolException extends WebSocketException {
     private static final long serialVersionUID = 1L;
+    /** The close code sent to the peer. */
     private final int closeCode;
 
     /**

@@ -5,6 +5,12 @@ import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.compression.ConnCompression;
+import dev.conduit.websocket.compression.ExtensionNegotiationException;
+import dev.conduit.websocket.compression.MessageDeflater;
+import dev.conduit.websocket.compression.PerMessageDeflateConfig;
+import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
+import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.conn.ConnSettings;
 import dev.conduit.websocket.conn.WebSocketConn;
 import dev.conduit.websocket.handshake.AcceptKey;
@@ -91,6 +97,10 @@ public final class Dialer {
     private final BufferPool writeBufferPool;
     private final List<String> subprotocols;
     private final boolean enableCompression;
+    private final boolean serverNoContextTakeover;
+    private final boolean clientNoContextTakeover;
+    private final int compressionLevel;
+    private final int compressionMinSize;
     private final SSLContext sslContext;
     private final boolean defaultProxySelector;
     private final ProxySelector proxySelector;
@@ -107,6 +117,10 @@ public final class Dialer {
         this.writeBufferPool = b.writeBufferPool;
         this.subprotocols = List.copyOf(b.subprotocols);
         this.enableCompression = b.enableCompression;
+        this.serverNoContextTakeover = b.serverNoContextTakeover;
+        this.clientNoContextTakeover = b.clientNoContextTakeover;
+        this.compressionLevel = b.compressionLevel;
+        this.compressionMinSize = b.compressionMinSize;
         this.sslContext = b.sslContext;
         this.defaultProxySelector = b.defaultProxySelector;
         this.proxySelector = b.proxySelector;
@@ -217,23 +231,36 @@ public final class Dialer {
                 cookieHandler.put(target.httpRequestUri(), head.headers);
             }
             String subprotocol = validate(head, key, netConn);
+            PerMessageDeflateParams compression = negotiateCompression(head);
             netConn.setReadDeadline(null);
             netConn.setWriteDeadline(null);
-            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover));
+            Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover).compression(compression)
+                    .compressionLevel(compressionLevel).compressionMinSize(compressionMinSize));
             return new DialResult(conn, new HandshakeResponse(head.status, head.reason, head.headers));
         } catch (SocketTimeoutException e) {
             closeQuietly(netConn, raw);
             if (deadline == null) {
-                throw e;
+                throw handshakeFailed(e);
             }
             SocketTimeoutException timeout = new SocketTimeoutException(
                     "websocket: the handshake with " + target.hostPort() + " did not finish within " + handshakeTimeout);
             timeout.initCause(e);
-            throw timeout;
-        } catch (IOException | RuntimeException | Error e) {
+            throw handshakeFailed(timeout);
+        } catch (IOException e) {
+            closeQuietly(netConn, raw);
+            throw handshakeFailed(e);
+        } catch (RuntimeException | Error e) {
             closeQuietly(netConn, raw);
             throw e;
         }
+    }
+
+    /** Tells the listener that no connection came of this dial; a status when the server answered. */
+    private <E extends IOException> E handshakeFailed(E error) {
+        if (listener != null) {
+            listener.handshakeFailed(error instanceof BadHandshakeException bad ? bad.status() : 0, error);
+        }
+        return error;
     }
 
     private ConnSettings settings(String subprotocol, byte[] leftover) {
@@ -312,13 +339,13 @@ public final class Dialer {
         return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * The {@code Sec-WebSocket-Extensions} offer. Compression seam: until permessage-deflate is
-     * implemented nothing is offered even when {@link #enableCompression} is set, so the server can
-     * never negotiate an extension and {@link #checkExtensions} rejects any it names.
-     */
+    /** The {@code Sec-WebSocket-Extensions} offer: permessage-deflate when compression is enabled. */
     private String extensionOffer() {
-        return null;
+        return PerMessageDeflateNegotiation.clientOffer(compressionConfig()).orElse(null);
+    }
+
+    private PerMessageDeflateConfig compressionConfig() {
+        return new PerMessageDeflateConfig(enableCompression, serverNoContextTakeover, clientNoContextTakeover);
     }
 
     /**
@@ -351,11 +378,6 @@ public final class Dialer {
             throw new BadHandshakeException("the server selected subprotocol " + head.values(PROTOCOL_HEADER)
                     + " which the client did not offer " + subprotocols, head.status, head.headers, null);
         }
-        String unrequested = checkExtensions(head.values("Sec-WebSocket-Extensions"));
-        if (unrequested != null) {
-            throw new BadHandshakeException("the server selected extension '" + unrequested
-                    + "' which the client did not offer", head.status, head.headers, null);
-        }
         return subprotocol;
     }
 
@@ -377,21 +399,22 @@ public final class Dialer {
     }
 
     /**
-     * Compression seam: once permessage-deflate lands, an extension answering our offer is
-     * negotiated here and handed to {@link ConnSettings}.
+     * Checks the server's {@code Sec-WebSocket-Extensions} against our offer (RFC 6455 §4.1,
+     * RFC 7692 §5): an extension we did not offer, or a permessage-deflate answer we cannot honour,
+     * fails the handshake.
      *
-     * @return the first extension the server selected although we offered none, or {@code null}
+     * @return the agreed permessage-deflate parameters, or {@code null} when the server declined
      */
-    private String checkExtensions(List<String> lines) {
-        for (String line : lines) {
-            for (String element : line.split(",")) {
-                String name = element.split(";", 2)[0].strip();
-                if (!name.isEmpty()) {
-                    return name;
-                }
-            }
+    private PerMessageDeflateParams negotiateCompression(ResponseHead head) throws BadHandshakeException {
+        try {
+            return PerMessageDeflateNegotiation.acceptResponse(head.values("Sec-WebSocket-Extensions"), compressionConfig())
+                    .orElse(null);
+        } catch (ExtensionNegotiationException e) {
+            BadHandshakeException bad = new BadHandshakeException(e.getMessage().substring("websocket: ".length()),
+                    head.status, head.headers, null);
+            bad.initCause(e);
+            throw bad;
         }
-        return null;
     }
 
     private Socket startTls(Socket raw, DialTarget target, Instant deadline) throws IOException {
@@ -593,6 +616,10 @@ public final class Dialer {
         private BufferPool writeBufferPool;
         private List<String> subprotocols = List.of();
         private boolean enableCompression;
+        private boolean serverNoContextTakeover;
+        private boolean clientNoContextTakeover;
+        private int compressionLevel = MessageDeflater.DEFAULT_LEVEL;
+        private int compressionMinSize = ConnCompression.DEFAULT_MIN_SIZE;
         private SSLContext sslContext;
         /** Whether to ask {@link ProxySelector#getDefault()} at dial time, so a later {@code setDefault} counts. */
         private boolean defaultProxySelector = true;
@@ -613,6 +640,10 @@ public final class Dialer {
             this.writeBufferPool = d.writeBufferPool;
             this.subprotocols = d.subprotocols;
             this.enableCompression = d.enableCompression;
+            this.serverNoContextTakeover = d.serverNoContextTakeover;
+            this.clientNoContextTakeover = d.clientNoContextTakeover;
+            this.compressionLevel = d.compressionLevel;
+            this.compressionMinSize = d.compressionMinSize;
             this.sslContext = d.sslContext;
             this.defaultProxySelector = d.defaultProxySelector;
             this.proxySelector = d.proxySelector;
@@ -690,15 +721,55 @@ public final class Dialer {
         }
 
         /**
-         * Asks the server for per-message compression (RFC 7692). <b>Not yet effective:</b> until
-         * permessage-deflate is implemented the flag is kept but no extension is offered, so the
-         * connection is uncompressed.
+         * Asks the server for per-message compression (RFC 7692): offers
+         * {@code permessage-deflate} (without {@code client_max_window_bits}, which the JDK's
+         * Deflater could not honour). A server that declines leaves the connection uncompressed.
+         * Outgoing data messages are compressed unless the connection's
+         * {@code enableWriteCompression(false)}.
          *
          * @param enable whether to offer compression
          * @return this
          */
         public Builder enableCompression(boolean enable) {
             this.enableCompression = enable;
+            return this;
+        }
+
+        /**
+         * Offers {@code server_no_context_takeover} (the server must then reset its compressor for
+         * every message, or the handshake fails) and/or {@code client_no_context_takeover} (this
+         * client resets its own). Less memory per connection, a worse ratio for similar messages.
+         *
+         * @param server ask the server not to use context takeover
+         * @param client promise not to use context takeover
+         * @return this
+         */
+        public Builder compressionNoContextTakeover(boolean server, boolean client) {
+            this.serverNoContextTakeover = server;
+            this.clientNoContextTakeover = client;
+            return this;
+        }
+
+        /**
+         * @param level the initial compression level, -2 (Huffman only) to 9; default 1 as in gorilla
+         * @return this
+         * @throws IllegalArgumentException outside -2 to 9
+         */
+        public Builder compressionLevel(int level) {
+            MessageDeflater.checkLevel(level);
+            this.compressionLevel = level;
+            return this;
+        }
+
+        /**
+         * @param bytes data messages shorter than this are sent uncompressed (default 0: all are)
+         * @return this
+         */
+        public Builder compressionMinSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minimum size must not be negative: " + bytes);
+            }
+            this.compressionMinSize = bytes;
             return this;
         }
 

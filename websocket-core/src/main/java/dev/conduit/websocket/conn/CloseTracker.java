@@ -39,6 +39,17 @@ final class CloseTracker {
         }
     }
 
+    /**
+     * The transport failed or ended (EOF, reset) before any close message: the connection ended
+     * abnormally (1006), even if a close message is written into the dead transport afterwards.
+     */
+    synchronized void transportLost() {
+        if (initiator == null) {
+            initiator = ConnListener.Initiator.ABNORMAL;
+            firstCode = WebSocket.CLOSE_ABNORMAL_CLOSURE;
+        }
+    }
+
     /** The read side has ended (peer's close, error or EOF): wakes graceful closers. */
     void readSideDone() {
         readSideDone.countDown();

@@ -10,6 +10,7 @@ import dev.conduit.websocket.PongHandler;
 import dev.conduit.websocket.ProtocolException;
 import dev.conduit.websocket.ReadLimitException;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.frame.ClosePayload;
 import dev.conduit.websocket.frame.FrameHeader;
 import dev.conduit.websocket.frame.FrameReader;
@@ -29,6 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread, and makes the first error permanent.
  */
 final class ConnReader {
+    /** The largest byte[] the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
     private final FrameReader frames;
     private final ConnWriter writer;
     private final ConnListener listener;
@@ -41,6 +44,10 @@ final class ConnReader {
     private long messageLength;
     private boolean fragmentOpen;
     private MessageStream current;
+    /** permessage-deflate, or null when not negotiated. */
+    private ConnCompression compression;
+    /** Whether the message being read is compressed (RSV1 on its first frame). */
+    private boolean messageCompressed;
 
     private final PingHandler defaultPingHandler;
     private final PongHandler defaultPongHandler = appData -> {
@@ -50,10 +57,10 @@ final class ConnReader {
     private volatile PongHandler pongHandler;
     private volatile CloseHandler closeHandler;
 
-    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, CloseTracker closes) {
+    ConnReader(FrameReader frames, ConnWriter writer, ConnSettings settings, ConnListener listener, CloseTracker closes) {
         this.frames = frames;
         this.writer = writer;
-        this.listener = settings.listener;
+        this.listener = listener;
         this.closes = closes;
         this.readLimit = settings.readLimit;
         this.defaultPingHandler = writer::queuePong;
@@ -62,6 +69,10 @@ final class ConnReader {
         this.pingHandler = defaultPingHandler;
         this.pongHandler = defaultPongHandler;
         this.closeHandler = defaultCloseHandler;
+    }
+
+    void useCompression(ConnCompression compression) {
+        this.compression = compression;
     }
 
     // ---- messages ------------------------------------------------------------------------
@@ -77,17 +88,21 @@ final class ConnReader {
 
     private MessageReader nextReaderLocked() throws IOException {
         checkReadable();
-        if (current != null) {
-            current.stale = true;
-            current = null;
-        }
         try {
+            if (current != null) {
+                MessageStream previous = current;
+                previous.stale = true;
+                current = null;
+                // With context takeover the rest of a compressed message must still pass through
+                // the decompressor, or the next message would not decode.
+                previous.discardCompressed();
+            }
             while (true) {
                 FrameHeader h = nextDataFrame();
                 if (h.opcode() == Opcode.CONTINUATION) {
                     continue; // the rest of a message the application abandoned: skipped unread
                 }
-                current = new MessageStream(h.opcode(), h.fin());
+                current = new MessageStream(h.opcode(), h.fin(), messageCompressed);
                 return new MessageReader(h.opcode(), current);
             }
         } catch (IOException e) {
@@ -104,9 +119,22 @@ final class ConnReader {
             byte[] data = new byte[(int) Math.min(frames.remaining(), 64 * 1024)];
             int n = 0;
             while (true) {
+                if (n == data.length && s.lastFrameFullyRead()) {
+                    // Exactly full and nothing more to come: finish without growing the array.
+                    s.readLocked(new byte[1], 0, 1);
+                    break;
+                }
                 if (n == data.length) {
-                    long want = Math.max(Math.max(data.length * 2L, 256), n + frames.remaining());
-                    data = Arrays.copyOf(data, (int) Math.min(want, Integer.MAX_VALUE - 8));
+                    if (n >= MAX_ARRAY) {
+                        throw new ReadLimitException(); // no byte[] holds more; a read limit avoids this
+                    }
+                    // Grow by doubling what arrived, at most to the end of this frame: a declared length
+                    // alone must not size the array (a peer could declare 2^62 and send 64 KiB).
+                    long want = Math.max(data.length * 2L, 256);
+                    if (frames.remaining() > 0) {
+                        want = Math.min(want, n + frames.remaining());
+                    }
+                    data = Arrays.copyOf(data, (int) Math.min(want, MAX_ARRAY));
                 }
                 int r2 = s.readLocked(data, n, data.length - n);
                 if (r2 < 0) {
@@ -159,9 +187,16 @@ final class ConnReader {
             fragmentOpen = !h.fin();
             if (op != Opcode.CONTINUATION) {
                 messageLength = 0;
+                // The frame reader allows RSV1 only here, and only when compression was negotiated.
+                messageCompressed = h.rsv1();
             }
             messageLength += h.payloadLength();
             long limit = readLimit;
+            if (messageCompressed && limit > 0) {
+                // The limit applies to the inflated size (checked while inflating); the compressed
+                // size only gets a loose cap, so a stream of empty blocks cannot go on forever.
+                limit = compressedSizeCap(limit);
+            }
             // Checked at the header, before any of the payload is read.
             if (limit > 0 && messageLength > limit) {
                 writer.sendCloseQuietly(WebSocket.CLOSE_MESSAGE_TOO_BIG, "");
@@ -169,6 +204,11 @@ final class ConnReader {
             }
             return h;
         }
+    }
+
+    /** DEFLATE expands incompressible data by a few bytes per 64 KiB stored block; twice is ample. */
+    private static long compressedSizeCap(long limit) {
+        return limit > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : 2 * limit + 1024;
     }
 
     private void handleControl(int op) throws IOException {
@@ -213,10 +253,12 @@ final class ConnReader {
         } else if (e instanceof EOFException) {
             // A peer that drops TCP, between frames or inside one, reads as abnormal closure (gorilla).
             stored = new CloseException(WebSocket.CLOSE_ABNORMAL_CLOSURE, "unexpected EOF", e);
+            closes.transportLost();
             listener.error(ConnListener.ErrorKind.IO, e);
         } else if (e instanceof SocketTimeoutException) {
             listener.error(ConnListener.ErrorKind.TIMEOUT, e);
         } else if (!(e instanceof CloseException)) {
+            closes.transportLost();
             listener.error(ConnListener.ErrorKind.IO, e);
         }
         readError = stored;
@@ -254,15 +296,79 @@ final class ConnReader {
     private final class MessageStream extends InputStream {
         private final int messageType;
         private final Utf8Validator utf8;
+        /** The inflated message when it is compressed, reading the payload through {@link #readRaw}. */
+        private final InputStream inflated;
         private boolean lastFrame;
         private boolean done;
         private long length;
         volatile boolean stale;
 
-        MessageStream(int messageType, boolean fin) {
+        MessageStream(int messageType, boolean fin, boolean compressed) throws IOException {
             this.messageType = messageType;
             this.utf8 = messageType == WebSocket.TEXT_MESSAGE ? new Utf8Validator() : null;
             this.lastFrame = fin;
+            this.inflated = compressed ? compression.inflater().newMessage(new InputStream() {
+                @Override
+                public int read() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return readRaw(b, off, len);
+                }
+            }, readLimit) : null;
+        }
+
+        /** The payload as sent, across the message's frames; -1 after the last frame. */
+        private int readRaw(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                if (frames.remaining() > 0) {
+                    return frames.readPayload(b, off, len);
+                }
+                if (lastFrame) {
+                    return -1;
+                }
+                FrameHeader h = nextDataFrame();
+                if (h.opcode() != Opcode.CONTINUATION) {
+                    throw new ProtocolException(WebSocket.CLOSE_PROTOCOL_ERROR, "data before FIN");
+                }
+                lastFrame = h.fin();
+            }
+        }
+
+        /** A compressed message abandoned unread: let the decompressor see the rest. */
+        void discardCompressed() throws IOException {
+            if (inflated != null && !done) {
+                done = true;
+                inflated.close();
+            }
+        }
+
+        private int readInflated(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = inflated.read(b, off, len);
+            } catch (ReadLimitException e) {
+                writer.sendCloseQuietly(WebSocket.CLOSE_MESSAGE_TOO_BIG, "");
+                throw e;
+            }
+            if (n > 0) {
+                if (utf8 != null && !utf8.update(b, off, n)) {
+                    throw new ProtocolException(WebSocket.CLOSE_INVALID_FRAME_PAYLOAD_DATA, "invalid UTF-8 in text message");
+                }
+                length += n;
+                return n;
+            }
+            if (n == 0) {
+                return 0;
+            }
+            if (utf8 != null && !utf8.isComplete()) {
+                throw new ProtocolException(WebSocket.CLOSE_INVALID_FRAME_PAYLOAD_DATA, "text message ends inside a UTF-8 sequence");
+            }
+            done = true;
+            listener.messageRead(messageType, length);
+            return -1;
         }
 
         @Override
@@ -294,6 +400,9 @@ final class ConnReader {
                 return 0;
             }
             try {
+                if (inflated != null) {
+                    return readInflated(b, off, len);
+                }
                 while (true) {
                     if (frames.remaining() > 0) {
                         int n = frames.readPayload(b, off, len);
@@ -322,8 +431,17 @@ final class ConnReader {
             }
         }
 
+        /** Whether the message's last frame has been read to its end (the next read returns -1). */
+        boolean lastFrameFullyRead() {
+            // A compressed message may still have inflated bytes pending after its last frame.
+            return inflated == null && lastFrame && frames.remaining() == 0;
+        }
+
         @Override
         public int available() {
+            if (inflated != null) {
+                return 0; // the inflated size is unknown until inflated
+            }
             return stale || done ? 0 : (int) Math.min(frames.remaining(), Integer.MAX_VALUE);
         }
     }

@@ -3,6 +3,9 @@ package dev.conduit.websocket.conn;
 import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.compression.ConnCompression;
+import dev.conduit.websocket.compression.MessageDeflater;
+import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.json.JacksonJsonCodec;
 
 /**
@@ -22,7 +25,9 @@ public final class ConnSettings {
     byte[] bufferedInput = new byte[0];
     ConnListener listener = ConnListener.NONE;
     long readLimit;
-    Object compression;
+    PerMessageDeflateParams compression;
+    int compressionLevel = MessageDeflater.DEFAULT_LEVEL;
+    int compressionMinSize = ConnCompression.DEFAULT_MIN_SIZE;
 
     private ConnSettings(boolean server) {
         this.server = server;
@@ -108,6 +113,52 @@ public final class ConnSettings {
     public ConnSettings readLimit(long limit) {
         this.readLimit = limit;
         return this;
+    }
+
+    /**
+     * @param params the permessage-deflate parameters the handshake agreed
+     *        ({@code PerMessageDeflateNegotiation}), or {@code null} when it was not negotiated
+     * @return this
+     */
+    public ConnSettings compression(PerMessageDeflateParams params) {
+        this.compression = params;
+        return this;
+    }
+
+    /**
+     * @param level the initial compression level, -2 to 9 (default 1, as gorilla); the connection's
+     *        {@code setCompressionLevel} changes it later
+     * @return this
+     * @throws IllegalArgumentException outside -2 to 9
+     */
+    public ConnSettings compressionLevel(int level) {
+        MessageDeflater.checkLevel(level);
+        this.compressionLevel = level;
+        return this;
+    }
+
+    /**
+     * @param minSize data messages shorter than this many bytes are sent uncompressed (default 0:
+     *        all are compressed, as in gorilla); streamed messages are always compressed
+     * @return this
+     */
+    public ConnSettings compressionMinSize(int minSize) {
+        if (minSize < 0) {
+            throw new IllegalArgumentException("minimum size must not be negative: " + minSize);
+        }
+        this.compressionMinSize = minSize;
+        return this;
+    }
+
+    /** @return the connection's compression state, or {@code null} when not negotiated */
+    ConnCompression newCompression() {
+        if (compression == null) {
+            return null;
+        }
+        ConnCompression c = new ConnCompression(compression, server);
+        c.setLevel(compressionLevel);
+        c.setMinSize(compressionMinSize);
+        return c;
     }
 
     JsonCodec effectiveJsonCodec() {

@@ -7,6 +7,8 @@ import dev.conduit.websocket.NetConn;
 import dev.conduit.websocket.PreparedMessage;
 import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.WebSocketException;
+import dev.conduit.websocket.compression.ConnCompression;
+import dev.conduit.websocket.compression.MessageDeflater;
 import dev.conduit.websocket.frame.FrameEncoder;
 import dev.conduit.websocket.frame.Masking;
 import dev.conduit.websocket.frame.Opcode;
@@ -52,14 +54,25 @@ final class ConnWriter {
 
     private volatile IOException writeError;
     private volatile Instant writeDeadline;
+    /** permessage-deflate, or null when not negotiated; its compressor is used under the message lock. */
+    private ConnCompression compression;
 
-    ConnWriter(NetConn net, boolean client, ConnSettings settings, CloseTracker closes) {
+    ConnWriter(NetConn net, boolean client, ConnSettings settings, ConnListener listener, CloseTracker closes) {
         this.net = net;
         this.client = client;
         this.bufferSize = settings.writeBufferSize;
         this.pool = settings.writeBufferPool;
-        this.listener = settings.listener;
+        this.listener = listener;
         this.closes = closes;
+    }
+
+    void useCompression(ConnCompression compression) {
+        this.compression = compression;
+    }
+
+    private boolean compresses(int messageType, long length) {
+        ConnCompression c = compression;
+        return c != null && c.compressOutgoing(messageType, length);
     }
 
     void setWriteDeadline(Instant deadline) throws IOException {
@@ -85,7 +98,13 @@ final class ConnWriter {
         closeOwnOpenWriter();
         acquireMessage();
         try {
-            writeFrame(true, messageType, data, off, len);
+            if (compresses(messageType, len)) {
+                // Compressed under the message lock: with context takeover, order is part of the stream.
+                byte[] z = compression.compress(data, off, len);
+                writeFrame(true, true, messageType, z, 0, z.length);
+            } else {
+                writeFrame(true, messageType, data, off, len);
+            }
             listener.messageWritten(messageType, len);
         } finally {
             releaseMessage();
@@ -99,6 +118,10 @@ final class ConnWriter {
             return;
         }
         closeOwnOpenWriter();
+        if (compresses(type, message.length())) {
+            writePreparedCompressed(message);
+            return;
+        }
         if (client) {
             // A client frame needs a fresh mask per connection (gorilla shares one): frame it here.
             byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
@@ -132,6 +155,52 @@ final class ConnWriter {
         }
     }
 
+    /**
+     * A compressed PreparedMessage. Without context takeover on our side the compressed bytes
+     * depend only on the payload and the level, so they are made once per level and shared (and,
+     * on the server, the whole frame). With context takeover they depend on this connection's
+     * history: the message is compressed here like any other.
+     */
+    private void writePreparedCompressed(PreparedMessage message) throws IOException {
+        int type = message.messageType();
+        byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
+        if (!compression.sendsStandaloneMessages()) {
+            writeMessage(type, raw, 0, raw.length);
+            return;
+        }
+        int level = compression.level();
+        byte[] z = message.encoding(new CompressedPayloadKey(level), d -> ConnCompression.compressStandalone(d, level));
+        if (client) {
+            acquireMessage();
+            try {
+                writeFrame(true, true, type, z, 0, z.length);
+                listener.messageWritten(type, message.length());
+            } finally {
+                releaseMessage();
+            }
+            return;
+        }
+        byte[] wire = message.encoding(new CompressedServerFrameKey(level), d -> {
+            byte[] frame = new byte[FrameEncoder.headerSize(z.length, false) + z.length];
+            int h = FrameEncoder.writeHeader(frame, 0, true, true, type, z.length, false, 0);
+            System.arraycopy(z, 0, frame, h, z.length);
+            return frame;
+        });
+        acquireMessage();
+        try {
+            lockFrame(writeDeadline);
+            try {
+                checkWritable();
+                writeRaw(wire, 0, wire.length);
+            } finally {
+                unlockFrame();
+            }
+            listener.messageWritten(type, message.length());
+        } finally {
+            releaseMessage();
+        }
+    }
+
     OutputStream nextWriter(int messageType) throws IOException {
         closeOwnOpenWriter();
         if (isControlType(messageType)) {
@@ -140,7 +209,13 @@ final class ConnWriter {
         checkDataType(messageType);
         checkWritable();
         acquireMessage();
-        StreamWriter w = new StreamWriter(messageType);
+        StreamWriter w;
+        try {
+            w = new StreamWriter(messageType);
+        } catch (RuntimeException e) {
+            releaseMessage(); // the compression was closed under us
+            throw e;
+        }
         openWriter = w;
         return w;
     }
@@ -288,6 +363,11 @@ final class ConnWriter {
 
     /** Writes one data frame; the caller holds the message lock, so messageBuffer is its own. */
     private void writeFrame(boolean fin, int opcode, byte[] data, int off, int len) throws IOException {
+        writeFrame(fin, false, opcode, data, off, len);
+    }
+
+    /** Writes one data frame; {@code rsv1} marks the first frame of a compressed message. */
+    private void writeFrame(boolean fin, boolean rsv1, int opcode, byte[] data, int off, int len) throws IOException {
         lockFrame(writeDeadline);
         try {
             checkWritable();
@@ -296,7 +376,7 @@ final class ConnWriter {
             int h = FrameEncoder.headerSize(len, client);
             if (h + len <= buf.length) {
                 // Small frame: header and payload in one transport write.
-                FrameEncoder.writeHeader(buf, 0, fin, false, opcode, len, client, key);
+                FrameEncoder.writeHeader(buf, 0, fin, rsv1, opcode, len, client, key);
                 System.arraycopy(data, off, buf, h, len);
                 if (client) {
                     Masking.mask(buf, h, len, key, 0);
@@ -304,7 +384,7 @@ final class ConnWriter {
                 writeRaw(buf, 0, h + len);
                 return;
             }
-            FrameEncoder.writeHeader(headerScratch, 0, fin, false, opcode, len, client, key);
+            FrameEncoder.writeHeader(headerScratch, 0, fin, rsv1, opcode, len, client, key);
             writeChunk(headerScratch, 0, h);
             if (client) {
                 // The caller's array must not change, so mask through the buffer.
@@ -332,6 +412,10 @@ final class ConnWriter {
 
     /** Writes a frame whose payload already sits in messageBuffer after a header gap. */
     private void writeBufferedFrame(boolean fin, int opcode, int payloadLen) throws IOException {
+        writeBufferedFrame(fin, false, opcode, payloadLen);
+    }
+
+    private void writeBufferedFrame(boolean fin, boolean rsv1, int opcode, int payloadLen) throws IOException {
         lockFrame(writeDeadline);
         try {
             checkWritable();
@@ -339,7 +423,7 @@ final class ConnWriter {
             int key = client ? Masking.newKey() : 0;
             int h = FrameEncoder.headerSize(payloadLen, client);
             int start = FrameEncoder.MAX_HEADER_SIZE - h;
-            FrameEncoder.writeHeader(buf, start, fin, false, opcode, payloadLen, client, key);
+            FrameEncoder.writeHeader(buf, start, fin, rsv1, opcode, payloadLen, client, key);
             if (client) {
                 Masking.mask(buf, FrameEncoder.MAX_HEADER_SIZE, payloadLen, key, 0);
             }
@@ -433,11 +517,21 @@ final class ConnWriter {
         RAW, SERVER_PLAIN
     }
 
+    /** A PreparedMessage's payload compressed on its own at one level (client and server). */
+    record CompressedPayloadKey(int level) {
+    }
+
+    /** A PreparedMessage's whole compressed server frame at one level. */
+    record CompressedServerFrameKey(int level) {
+    }
+
     // ---- streams -------------------------------------------------------------------------
 
     /** The stream of {@code nextWriter} for data messages: fills the buffer, sends full buffers as fragments. */
     private final class StreamWriter extends OutputStream {
         private final int messageType;
+        /** The compressor when this message is compressed (then RSV1 goes on its first frame). */
+        private final MessageDeflater deflater;
         private int opcode;
         private int count;
         private long total;
@@ -446,6 +540,8 @@ final class ConnWriter {
         StreamWriter(int messageType) {
             this.messageType = messageType;
             this.opcode = messageType;
+            // Created under the message lock: the compressor is this message's alone.
+            this.deflater = compresses(messageType, -1) ? compression.deflater() : null;
         }
 
         @Override
@@ -457,6 +553,11 @@ final class ConnWriter {
         public void write(byte[] b, int off, int len) throws IOException {
             ensureOpen();
             try {
+                if (deflater != null) {
+                    deflater.write(b, off, len, this::append);
+                    total += len;
+                    return;
+                }
                 int capacity = bufferSize;
                 if (!client && len > 2 * capacity) {
                     // Large writes skip the copy: what is buffered goes first, then the array itself.
@@ -468,21 +569,27 @@ final class ConnWriter {
                     total += len;
                     return;
                 }
-                while (len > 0) {
-                    if (count == capacity) {
-                        // Flush lazily: a buffer that is exactly full at close() becomes the final frame.
-                        sendFragment();
-                    }
-                    int n = Math.min(len, capacity - count);
-                    System.arraycopy(b, off, messageBuffer, FrameEncoder.MAX_HEADER_SIZE + count, n);
-                    count += n;
-                    total += n;
-                    off += n;
-                    len -= n;
-                }
+                total += len;
+                append(b, off, len);
             } catch (IOException | RuntimeException e) {
                 abandon();
                 throw e;
+            }
+        }
+
+        /** Adds bytes to the buffer (compressed bytes when compressing), sending full buffers. */
+        private void append(byte[] b, int off, int len) throws IOException {
+            int capacity = bufferSize;
+            while (len > 0) {
+                if (count == capacity) {
+                    // Flush lazily: a buffer that is exactly full at close() becomes the final frame.
+                    sendFragment();
+                }
+                int n = Math.min(len, capacity - count);
+                System.arraycopy(b, off, messageBuffer, FrameEncoder.MAX_HEADER_SIZE + count, n);
+                count += n;
+                off += n;
+                len -= n;
             }
         }
 
@@ -491,19 +598,31 @@ final class ConnWriter {
             if (closed) {
                 return;
             }
+            boolean finished = false;
             try {
-                writeBufferedFrame(true, opcode, count);
+                if (deflater != null) {
+                    deflater.finishMessage(this::append);
+                }
+                writeBufferedFrame(true, isFirstCompressedFrame(), opcode, count);
+                finished = true;
                 listener.messageWritten(messageType, total);
             } finally {
+                if (!finished && deflater != null) {
+                    deflater.abortMessage();
+                }
                 closed = true;
                 releaseMessage();
             }
         }
 
         private void sendFragment() throws IOException {
-            writeBufferedFrame(false, opcode, count);
+            writeBufferedFrame(false, isFirstCompressedFrame(), opcode, count);
             opcode = Opcode.CONTINUATION;
             count = 0;
+        }
+
+        private boolean isFirstCompressedFrame() {
+            return deflater != null && opcode != Opcode.CONTINUATION;
         }
 
         private void ensureOpen() throws IOException {
@@ -515,6 +634,9 @@ final class ConnWriter {
         private void abandon() {
             if (!closed) {
                 closed = true;
+                if (deflater != null) {
+                    deflater.abortMessage();
+                }
                 releaseMessage();
             }
         }

@@ -1,8 +1,10 @@
 package dev.conduit.websocket.conn;
 
+import dev.conduit.websocket.CloseException;
 import dev.conduit.websocket.CloseHandler;
 import dev.conduit.websocket.CloseSentException;
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.MessageReader;
@@ -11,6 +13,7 @@ import dev.conduit.websocket.PingHandler;
 import dev.conduit.websocket.PongHandler;
 import dev.conduit.websocket.PreparedMessage;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.frame.FrameReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,16 +35,23 @@ public final class WebSocketConn implements Conn {
     private final ConnReader reader;
     private final CloseTracker closes;
     private final JsonCodec json;
+    /** permessage-deflate state, or null when it was not negotiated. */
+    private final ConnCompression compression;
+    private final ConnListener listener;
 
     private WebSocketConn(NetConn net, ConnSettings settings) {
         this.net = net;
         this.settings = settings;
-        this.closes = new CloseTracker(settings.listener);
-        this.writer = new ConnWriter(net, !settings.server, settings, closes);
+        this.listener = settings.listener.perConnection();
+        this.closes = new CloseTracker(listener);
+        this.writer = new ConnWriter(net, !settings.server, settings, listener, closes);
         FrameReader frames = new FrameReader(net::read, settings.server, settings.compression != null,
                 settings.readBufferSize, settings.bufferedInput);
-        this.reader = new ConnReader(frames, writer, settings, closes);
+        this.reader = new ConnReader(frames, writer, settings, listener, closes);
         this.json = settings.effectiveJsonCodec();
+        this.compression = settings.newCompression();
+        writer.useCompression(compression);
+        reader.useCompression(compression);
     }
 
     /**
@@ -55,7 +65,7 @@ public final class WebSocketConn implements Conn {
         Objects.requireNonNull(netConn, "netConn");
         Objects.requireNonNull(settings, "settings");
         WebSocketConn conn = new WebSocketConn(netConn, settings);
-        settings.listener.opened(conn);
+        conn.listener.opened(conn);
         return conn;
     }
 
@@ -125,6 +135,9 @@ public final class WebSocketConn implements Conn {
             net.close();
         } finally {
             closes.transportClosed();
+            if (compression != null) {
+                compression.close(); // ends the zlib state (native memory)
+            }
         }
     }
 
@@ -132,10 +145,18 @@ public final class WebSocketConn implements Conn {
     public void close(int code, String reason, Duration timeout) throws IOException {
         byte[] payload = WebSocket.formatCloseMessage(code, reason);
         Instant deadline = Instant.now().plus(timeout);
+        if (reader.readError() instanceof CloseException ce && ce.code() == WebSocket.CLOSE_ABNORMAL_CLOSURE) {
+            close(); // the peer is gone: nobody to say goodbye to
+            return;
+        }
         try {
             boolean sent = sendClose(payload, deadline);
-            if (sent && !closes.closeReceived() && reader.readError() == null) {
-                awaitPeerClose(deadline);
+            if (sent && !closes.closeReceived()) {
+                if (reader.readError() == null) {
+                    awaitPeerClose(deadline);
+                } else {
+                    discardInput(deadline);
+                }
             }
         } finally {
             close();
@@ -171,6 +192,28 @@ public final class WebSocketConn implements Conn {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * After an error close (1002, 1007, 1009) the reader is failed, yet the peer may still be
+     * sending. Closing with unread bytes makes TCP send a reset, which can destroy our close frame
+     * before the peer reads it; reading until the peer closes (or the deadline) ends with a FIN.
+     */
+    private void discardInput(Instant deadline) {
+        if (!reader.readLock.tryLock()) {
+            return;
+        }
+        try {
+            net.setReadDeadline(deadline);
+            byte[] scratch = new byte[8192];
+            while (net.read(scratch, 0, scratch.length) >= 0) {
+                // discard
+            }
+        } catch (IOException e) {
+            // Deadline or transport end: either way, time to close.
+        } finally {
+            reader.readLock.unlock();
         }
     }
 
@@ -223,13 +266,18 @@ public final class WebSocketConn implements Conn {
 
     @Override
     public void enableWriteCompression(boolean enable) {
-        // No effect until permessage-deflate is negotiated (compression package).
+        if (compression != null) {
+            compression.enableWriteCompression(enable);
+        }
     }
 
     @Override
     public void setCompressionLevel(int level) {
         if (level < -2 || level > 9) {
             throw new IllegalArgumentException("websocket: invalid compression level " + level);
+        }
+        if (compression != null) {
+            compression.setLevel(level);
         }
     }
 

@@ -6,6 +6,8 @@ package dev.conduit.websocket.frame;
  * (and so between frames). Fails at the first byte that can never be part of valid UTF-8.
  */
 public final class Utf8Validator {
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private int need;       // continuation bytes still expected
     private int lo = 0x80;  // allowed range of the next continuation byte
     private int hi = 0xBF;
@@ -88,6 +90,7 @@ public final class Utf8Validator {
     }
 
     private static boolean asciiLong(byte[] b, int i) {
-        return ((b[i] | b[i + 1] | b[i + 2] | b[i + 3] | b[i + 4] | b[i + 5] | b[i + 6] | b[i + 7]) & 0x80) == 0;
+        // One 8-byte load instead of eight: the ASCII fast path is what long text messages hit.
+        return ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0;
     }
 }

@@ -1,12 +1,16 @@
 package dev.conduit.websocket.handshake;
 
 import dev.conduit.websocket.HandshakeException;
+import dev.conduit.websocket.compression.PerMessageDeflateConfig;
+import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
+import dev.conduit.websocket.compression.PerMessageDeflateParams;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -36,7 +40,7 @@ public final class ServerHandshake {
     private final SubprotocolSelector selector;
     private final Predicate<HandshakeRequest> originCheck;
     private final String originRule;
-    private final boolean compressionEnabled;
+    private final PerMessageDeflateConfig compression;
 
     /**
      * @param subprotocols the server's supported subprotocols, empty for none
@@ -47,11 +51,24 @@ public final class ServerHandshake {
      */
     public ServerHandshake(List<String> subprotocols, SubprotocolSelector selector,
                            Predicate<HandshakeRequest> originCheck, String originRule, boolean compressionEnabled) {
+        this(subprotocols, selector, originCheck, originRule,
+                compressionEnabled ? PerMessageDeflateConfig.ENABLED : PerMessageDeflateConfig.DISABLED);
+    }
+
+    /**
+     * @param subprotocols the server's supported subprotocols, empty for none
+     * @param selector how a subprotocol is chosen, {@code null} for {@link SubprotocolSelector#CLIENT_PREFERENCE}
+     * @param originCheck whether a request's origin is allowed
+     * @param originRule a description of the origin check, for the log line of a refusal
+     * @param compression what permessage-deflate may be negotiated
+     */
+    public ServerHandshake(List<String> subprotocols, SubprotocolSelector selector,
+                           Predicate<HandshakeRequest> originCheck, String originRule, PerMessageDeflateConfig compression) {
         this.subprotocols = subprotocols == null ? List.of() : List.copyOf(subprotocols);
         this.selector = selector == null ? SubprotocolSelector.CLIENT_PREFERENCE : selector;
         this.originCheck = Objects.requireNonNull(originCheck, "originCheck");
         this.originRule = originRule;
-        this.compressionEnabled = compressionEnabled;
+        this.compression = Objects.requireNonNull(compression, "compression");
     }
 
     /**
@@ -116,7 +133,8 @@ public final class ServerHandshake {
         }
 
         String subprotocol = selectSubprotocol(request, responseHeaders);
-        String extensions = negotiateExtensions(request);
+        Optional<PerMessageDeflateNegotiation.Accepted> compression = negotiateExtensions(request);
+        String extensions = compression.map(PerMessageDeflateNegotiation.Accepted::responseHeader).orElse(null);
 
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("Upgrade", List.of("websocket"));
@@ -148,7 +166,8 @@ public final class ServerHandshake {
                 });
             }
         }
-        return new Accepted(subprotocol == null ? "" : subprotocol, headers);
+        return new Accepted(subprotocol == null ? "" : subprotocol, headers,
+                compression.map(PerMessageDeflateNegotiation.Accepted::params).orElse(null));
     }
 
     /**
@@ -242,16 +261,13 @@ public final class ServerHandshake {
     }
 
     /**
-     * Seam for permessage-deflate (RFC 7692, its own issue): when it lands, and compression is
-     * enabled, this picks an acceptable offer from the client's {@code Sec-WebSocket-Extensions}
-     * lines and returns the answer (the agreed parameters then go to the Conn). Until then every
-     * offer is declined by answering without the header, which RFC 6455 §9.1 allows.
+     * permessage-deflate (RFC 7692): when compression is enabled, the first usable offer among the
+     * client's {@code Sec-WebSocket-Extensions} lines is accepted (see
+     * {@link PerMessageDeflateNegotiation#acceptOffer}); otherwise, or when none is usable, the
+     * answer has no extension header and the connection is uncompressed (RFC 6455 §9.1).
      */
-    private String negotiateExtensions(HandshakeRequest request) {
-        if (!compressionEnabled) {
-            return null;
-        }
-        return null;
+    private Optional<PerMessageDeflateNegotiation.Accepted> negotiateExtensions(HandshakeRequest request) {
+        return PerMessageDeflateNegotiation.acceptOffer(request.headers("Sec-WebSocket-Extensions"), compression);
     }
 
     private static boolean isToken(String name) {
@@ -273,7 +289,17 @@ public final class ServerHandshake {
      * @param headers the 101 response headers in order: {@code Upgrade}, {@code Connection},
      *                {@code Sec-WebSocket-Accept}, {@code Sec-WebSocket-Protocol} if negotiated, then the
      *                application's headers with control characters replaced by spaces
+     * @param compression the agreed permessage-deflate parameters, {@code null} when not negotiated
      */
-    public record Accepted(String subprotocol, Map<String, List<String>> headers) {
+    public record Accepted(String subprotocol, Map<String, List<String>> headers, PerMessageDeflateParams compression) {
+        /**
+         * An upgrade without compression.
+         *
+         * @param subprotocol the negotiated subprotocol
+         * @param headers the 101 response headers
+         */
+        public Accepted(String subprotocol, Map<String, List<String>> headers) {
+            this(subprotocol, headers, null);
+        }
     }
 }

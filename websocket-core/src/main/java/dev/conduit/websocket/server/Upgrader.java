@@ -4,6 +4,9 @@ import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.JsonCodec;
+import dev.conduit.websocket.compression.ConnCompression;
+import dev.conduit.websocket.compression.MessageDeflater;
+import dev.conduit.websocket.compression.PerMessageDeflateConfig;
 import dev.conduit.websocket.conn.ConnSettings;
 import dev.conduit.websocket.handshake.HandshakeRequest;
 import dev.conduit.websocket.handshake.OriginRules;
@@ -57,7 +60,8 @@ import java.util.function.Predicate;
  * <h2>Refused requests</h2>
  * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
  * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes
- * the answer, and {@code upgrade} throws the {@link HandshakeException} so the caller knows.
+ * the answer, the {@link ConnListener} is told ({@link ConnListener#handshakeFailed}), and
+ * {@code upgrade} throws the {@link HandshakeException} so the caller knows.
  */
 public final class Upgrader {
     private final Duration handshakeTimeout;
@@ -72,6 +76,10 @@ public final class Upgrader {
     private final List<String> allowedOriginPatterns;
     private final OriginRules originRules;
     private final boolean enableCompression;
+    private final boolean serverNoContextTakeover;
+    private final boolean clientNoContextTakeover;
+    private final int compressionLevel;
+    private final int compressionMinSize;
     private final JsonCodec jsonCodec;
     private final ConnListener listener;
     private final long readLimit;
@@ -89,6 +97,10 @@ public final class Upgrader {
         this.allowedOriginPatterns = List.copyOf(b.allowedOriginPatterns);
         this.originRules = OriginRules.sameOriginOr(allowedOriginPatterns);
         this.enableCompression = b.enableCompression;
+        this.serverNoContextTakeover = b.serverNoContextTakeover;
+        this.clientNoContextTakeover = b.clientNoContextTakeover;
+        this.compressionLevel = b.compressionLevel;
+        this.compressionMinSize = b.compressionMinSize;
         this.jsonCodec = b.jsonCodec;
         this.listener = b.listener;
         this.readLimit = b.readLimit;
@@ -113,6 +125,10 @@ public final class Upgrader {
         b.checkOrigin = checkOrigin;
         b.allowedOriginPatterns = allowedOriginPatterns;
         b.enableCompression = enableCompression;
+        b.serverNoContextTakeover = serverNoContextTakeover;
+        b.clientNoContextTakeover = clientNoContextTakeover;
+        b.compressionLevel = compressionLevel;
+        b.compressionMinSize = compressionMinSize;
         b.jsonCodec = jsonCodec;
         b.listener = listener;
         b.readLimit = readLimit;
@@ -181,7 +197,10 @@ public final class Upgrader {
                 .writeBufferPool(writeBufferPool)
                 .jsonCodec(jsonCodec)
                 .listener(listener)
-                .readLimit(readLimit);
+                .readLimit(readLimit)
+                .compression(accepted.compression())
+                .compressionLevel(compressionLevel)
+                .compressionMinSize(compressionMinSize);
         upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, listener, handlerErrorHandler,
                 address(request.getLocalAddr(), request.getLocalPort()),
                 address(request.getRemoteAddr(), request.getRemotePort()),
@@ -223,6 +242,26 @@ public final class Upgrader {
         return enableCompression;
     }
 
+    /** @return whether the server declares {@code server_no_context_takeover} when compression is negotiated */
+    public boolean compressionServerNoContextTakeover() {
+        return serverNoContextTakeover;
+    }
+
+    /** @return whether the server requires {@code client_no_context_takeover} when compression is negotiated */
+    public boolean compressionClientNoContextTakeover() {
+        return clientNoContextTakeover;
+    }
+
+    /** @return the initial compression level of new connections */
+    public int compressionLevel() {
+        return compressionLevel;
+    }
+
+    /** @return the size under which data messages are sent uncompressed */
+    public int compressionMinSize() {
+        return compressionMinSize;
+    }
+
     /** @return the initial read limit of new connections (0 = none) */
     public long readLimit() {
         return readLimit;
@@ -243,10 +282,13 @@ public final class Upgrader {
             origin = originRules::allows;
             rule = originRules.toString();
         }
-        return new ServerHandshake(subprotocols, subprotocolSelector, origin, rule, enableCompression);
+        return new ServerHandshake(subprotocols, subprotocolSelector, origin, rule,
+                new PerMessageDeflateConfig(enableCompression, serverNoContextTakeover, clientNoContextTakeover));
     }
 
     private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
+        // Before the answer is written, so that whoever sees the refusal also sees it counted.
+        listener.handshakeFailed(e.status(), e);
         try {
             errorHandler.handle(request, response, e);
         } catch (IOException | RuntimeException writeFailure) {
@@ -280,6 +322,10 @@ public final class Upgrader {
         private Predicate<HttpServletRequest> checkOrigin;
         private List<String> allowedOriginPatterns = List.of();
         private boolean enableCompression;
+        private boolean serverNoContextTakeover;
+        private boolean clientNoContextTakeover;
+        private int compressionLevel = MessageDeflater.DEFAULT_LEVEL;
+        private int compressionMinSize = ConnCompression.DEFAULT_MIN_SIZE;
         private JsonCodec jsonCodec;
         private ConnListener listener = ConnListener.NONE;
         private long readLimit;
@@ -414,14 +460,59 @@ public final class Upgrader {
         }
 
         /**
-         * gorilla's {@code EnableCompression}: whether permessage-deflate may be negotiated. Until
-         * the compression support lands, offers are declined either way.
+         * gorilla's {@code EnableCompression}: whether permessage-deflate (RFC 7692) may be
+         * negotiated. The first usable offer is accepted, with context takeover unless the client
+         * asks otherwise; an offer limiting the server's window below 15 bits is declined.
+         * Outgoing data messages are then compressed unless the connection's
+         * {@code enableWriteCompression(false)}.
          *
          * @param enable whether to negotiate compression
          * @return this
          */
         public Builder enableCompression(boolean enable) {
             this.enableCompression = enable;
+            return this;
+        }
+
+        /**
+         * Memory against ratio, when compression is negotiated: without context takeover each
+         * message is compressed on its own, so a connection keeps no zlib state between messages
+         * (about 256 KiB per compressing and 40 KiB per decompressing direction otherwise) and a
+         * {@code PreparedMessage} is compressed once for all connections; with it (the default)
+         * similar messages compress much better.
+         *
+         * @param server declare that the server resets its compressor for every message
+         * @param client require the client to reset its compressor for every message
+         * @return this
+         */
+        public Builder compressionNoContextTakeover(boolean server, boolean client) {
+            this.serverNoContextTakeover = server;
+            this.clientNoContextTakeover = client;
+            return this;
+        }
+
+        /**
+         * @param level the initial compression level of each connection, -2 (Huffman only) to 9;
+         *              default 1 as in gorilla ({@code Conn.setCompressionLevel} changes it later)
+         * @return this
+         * @throws IllegalArgumentException outside -2 to 9
+         */
+        public Builder compressionLevel(int level) {
+            MessageDeflater.checkLevel(level);
+            this.compressionLevel = level;
+            return this;
+        }
+
+        /**
+         * @param bytes data messages shorter than this are sent uncompressed (default 0: all are
+         *              compressed, as in gorilla; streamed messages always are)
+         * @return this
+         */
+        public Builder compressionMinSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("minimum size must not be negative: " + bytes);
+            }
+            this.compressionMinSize = bytes;
             return this;
         }
 

@@ -13,6 +13,7 @@ import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -25,6 +26,8 @@ import java.time.Instant;
  */
 public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgradeHandler.class.getName());
+    /** How long the end of a handler waits for the peer's close reply (gorilla's control-frame wait). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
     private volatile Pending pending;
 
@@ -73,7 +76,7 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
         } finally {
             netConn.handlerReturned();
             if (conn != null) {
-                closeQuietly(conn);
+                closeGracefully(conn);
             }
             netConn.endOfHandler();
         }
@@ -117,6 +120,19 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             p.handlerErrorHandler().handlerFailed(conn, error);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "websocket: handler error callback threw", e);
+        }
+    }
+
+    /**
+     * Ends the connection with the closing handshake: close 1000 unless a close (an error close,
+     * or the handler's own) was sent already, a bounded wait for the peer's reply, then TCP. A
+     * bare socket close could reset the connection and destroy a close frame still in flight.
+     */
+    private static void closeGracefully(Conn conn) {
+        try {
+            conn.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", CLOSE_WAIT);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.TRACE, "websocket: close failed", e);
         }
     }
 

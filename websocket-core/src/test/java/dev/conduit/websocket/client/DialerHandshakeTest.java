@@ -36,6 +36,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -205,6 +206,27 @@ class DialerHandshakeTest {
         URI url = scripted(r -> ascii(switching(r, "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n")));
         assertThat(dialExpectingBadHandshake(url).getMessage()).contains("permessage-deflate");
         assertThat(requests.poll(5, TimeUnit.SECONDS).values("Sec-WebSocket-Extensions")).isEmpty();
+        assertClientClosedTheSocket();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            permessage-deflate                                                                | server_no_context_takeover
+            permessage-deflate; server_no_context_takeover; client_max_window_bits=10         | client_max_window_bits
+            permessage-deflate; server_no_context_takeover; x=1                               | unknown
+            permessage-deflate; server_no_context_takeover, x-other                           | x-other
+            permessage-deflate; server_no_context_takeover; server_no_context_takeover        | repeated
+            """)
+    void compressionAnswersTheClientMustFail(String answer, String reason) throws Exception {
+        Dialer compressing = DIRECT.toBuilder().enableCompression(true).compressionNoContextTakeover(true, false).build();
+        URI url = scripted(r -> ascii(switching(r, "Sec-WebSocket-Extensions: " + answer + "\r\n")));
+        BadHandshakeException e = catchThrowableOfType(BadHandshakeException.class, () -> compressing.dial(url, Map.of()));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains(reason);
+        assertThat(e.status()).isEqualTo(101);
+        assertThat(e.headers()).containsKey("Sec-WebSocket-Extensions");
+        assertThat(requests.poll(5, TimeUnit.SECONDS).values("Sec-WebSocket-Extensions"))
+                .containsExactly("permessage-deflate; server_no_context_takeover");
         assertClientClosedTheSocket();
     }
 

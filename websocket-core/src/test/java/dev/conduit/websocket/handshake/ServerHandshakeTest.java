@@ -1,6 +1,7 @@
 package dev.conduit.websocket.handshake;
 
 import dev.conduit.websocket.HandshakeException;
+import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -212,11 +213,22 @@ class ServerHandshakeTest {
     }
 
     @Test
-    void compressionOffersAreDeclinedForNow() throws Exception {
+    void compressionIsNegotiatedOnlyWhenEnabled() throws Exception {
         OriginRules rules = OriginRules.sameOriginOr(List.of());
-        ServerHandshake hs = new ServerHandshake(List.of(), null, rules::allows, "r", true);
-        assertThat(hs.accept(Req.valid().h("Sec-WebSocket-Extensions", "permessage-deflate"), null).headers())
-                .doesNotContainKey("Sec-WebSocket-Extensions");
+        ServerHandshake on = new ServerHandshake(List.of(), null, rules::allows, "r", true);
+        ServerHandshake.Accepted a = on.accept(Req.valid()
+                .h("Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=10, permessage-deflate; client_max_window_bits"), null);
+        assertThat(a.headers()).containsEntry("Sec-WebSocket-Extensions", List.of("permessage-deflate"));
+        assertThat(a.compression()).isEqualTo(PerMessageDeflateParams.of(false, false));
+        // Only offers that need a smaller server window: declined, the connection is uncompressed.
+        ServerHandshake.Accepted declined = on.accept(Req.valid().h("Sec-WebSocket-Extensions", "permessage-deflate; server_max_window_bits=9"), null);
+        assertThat(declined.headers()).doesNotContainKey("Sec-WebSocket-Extensions");
+        assertThat(declined.compression()).isNull();
+
+        ServerHandshake off = new ServerHandshake(List.of(), null, rules::allows, "r", false);
+        ServerHandshake.Accepted plain = off.accept(Req.valid().h("Sec-WebSocket-Extensions", "permessage-deflate"), null);
+        assertThat(plain.headers()).doesNotContainKey("Sec-WebSocket-Extensions");
+        assertThat(plain.compression()).isNull();
     }
 
     @Test

@@ -198,7 +198,7 @@ class UpgraderHandshakeTest {
         assertThat(r.header("Connection")).isEqualToIgnoringCase("Upgrade");
         assertThat(r.header("Sec-WebSocket-Accept")).isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
         assertThat(r.header("Sec-WebSocket-Protocol")).isEqualTo("v3");
-        assertThat(r.header("Sec-WebSocket-Extensions")).as("compression is declined until it lands").isNull();
+        assertThat(r.header("Sec-WebSocket-Extensions")).isEqualTo("permessage-deflate");
         assertThat(r.header("Set-Cookie")).isEqualTo("a=1");
         assertThat(r.header("X-Bad")).isEqualTo("a  Injected: 1");
         assertThat(r.headers).doesNotContainKey("injected");

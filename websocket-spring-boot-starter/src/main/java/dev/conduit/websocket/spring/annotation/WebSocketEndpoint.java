@@ -52,6 +52,11 @@ import org.springframework.core.annotation.AliasFor;
 public @interface WebSocketEndpoint {
 
     /**
+     * The value of {@link #compressionLevel()} that means {@code conduit.websocket.compression.level}.
+     */
+    int INHERITED_COMPRESSION_LEVEL = -3;
+
+    /**
      * Alias for {@link #path()}.
      *
      * @return the path pattern
@@ -93,4 +98,24 @@ public @interface WebSocketEndpoint {
      * @return the read limit in bytes
      */
     long maxMessageSize() default -1;
+
+    /**
+     * Whether this endpoint accepts per-message compression (permessage-deflate) when the client
+     * offers it: {@link Compression#DEFAULT} follows {@code conduit.websocket.compression.enabled};
+     * {@link Compression#ENABLED} and {@link Compression#DISABLED} override it. The other compression
+     * settings (context takeover, minimum size) come from {@code conduit.websocket.compression.*}.
+     *
+     * @return whether to negotiate compression
+     */
+    Compression compression() default Compression.DEFAULT;
+
+    /**
+     * The initial compression level of this endpoint's connections, -2 (Huffman only) to 9, when
+     * compression is negotiated; it does not enable compression by itself.
+     * {@link #INHERITED_COMPRESSION_LEVEL} (the default) means
+     * {@code conduit.websocket.compression.level}; any other value outside -2 to 9 fails start-up.
+     *
+     * @return the compression level
+     */
+    int compressionLevel() default INHERITED_COMPRESSION_LEVEL;
 }

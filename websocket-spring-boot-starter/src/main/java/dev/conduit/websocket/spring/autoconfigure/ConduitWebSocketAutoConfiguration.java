@@ -6,6 +6,9 @@ import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
+import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
+import dev.conduit.websocket.spring.endpoint.ConnSupervision;
+import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,7 +34,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = {"dev.conduit.websocket.server.Upgrader", "org.springframework.web.servlet.DispatcherServlet"})
 @ConditionalOnProperty(prefix = "conduit.websocket", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ConduitWebSocketProperties.class)
-public class ConduitWebSocketAutoConfiguration {
+public final class ConduitWebSocketAutoConfiguration {
 
     /**
      * @return the post-processor that resolves the connection limits and container defaults
@@ -57,7 +60,7 @@ public class ConduitWebSocketAutoConfiguration {
      * @param jsonCodec the JSON codec
      * @param listener a connection listener bean, if exactly one exists
      * @param customizers the application's adjustments
-     * @return the upgrader; endpoints that set subprotocols or allowed origins use a variant of it
+     * @return the upgrader; endpoints that set subprotocols, allowed origins or compression use a variant of it
      */
     @Bean
     @ConditionalOnMissingBean
@@ -71,6 +74,11 @@ public class ConduitWebSocketAutoConfiguration {
                 .subprotocols(List.copyOf(properties.getSubprotocols()))
                 .allowedOriginPatterns(List.copyOf(properties.getAllowedOrigins()))
                 .jsonCodec(jsonCodec);
+        ConduitWebSocketProperties.Compression compression = properties.getCompression();
+        builder.enableCompression(compression.isEnabled())
+                .compressionLevel(compression.getLevel())
+                .compressionMinSize(Math.toIntExact(compression.getMinSize().toBytes()))
+                .compressionNoContextTakeover(compression.isServerNoContextTakeover(), compression.isClientNoContextTakeover());
         ConnListener connListener = listener.getIfUnique();
         if (connListener != null) {
             builder.listener(connListener);
@@ -94,14 +102,21 @@ public class ConduitWebSocketAutoConfiguration {
      * @param upgrader the upgrader, from which endpoints with their own subprotocols or origins derive theirs
      * @param registry the connection registry
      * @param properties the settings
+     * @param listenerFactories per-endpoint listeners (metrics, statistics)
      * @return the Spring MVC handler mapping of the endpoints
      */
     @Bean
     @ConditionalOnMissingBean
     public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
-            ConnectionRegistry registry, ConduitWebSocketProperties properties) {
-        return new WebSocketEndpointHandlerMapping(upgrader, registry, ApplicationConversionService.getSharedInstance(),
-                properties.getMaxMessageSize().toBytes(), properties.getCloseTimeout());
+            ConnectionRegistry registry, ConduitWebSocketProperties properties,
+            ObjectProvider<EndpointListenerFactory> listenerFactories) {
+        WebSocketEndpointHandlerMapping mapping = new WebSocketEndpointHandlerMapping(upgrader, registry,
+                ApplicationConversionService.getSharedInstance(), properties.getMaxMessageSize().toBytes(),
+                properties.getCloseTimeout(), listenerFactories.orderedStream().toList());
+        mapping.setSupervision(new ConnSupervision(properties.getIdleTimeout(), properties.getPingInterval(),
+                properties.getPongTimeout()));
+        mapping.setHandshakeLimiter(new HandshakeLimiter(properties.getMaxConcurrentHandshakes()));
+        return mapping;
     }
 
     /**

@@ -59,6 +59,32 @@ public class ConduitWebSocketProperties {
     /** How long closing a connection waits for the peer's close reply when a handler ends. */
     private Duration closeTimeout = Duration.ofSeconds(1);
 
+    /** Per-message compression (permessage-deflate, RFC 7692). */
+    private final Compression compression = new Compression();
+
+    /**
+     * Close a connection with 1001 when no frame (data, ping or pong) arrived for this long while its
+     * handler reads. Off (0) by default: a handler that reads with its own deadline needs none.
+     */
+    private Duration idleTimeout = Duration.ZERO;
+
+    /**
+     * Most handshakes in progress at once across all endpoints; more are refused with 503. 0: no bound.
+     */
+    private int maxConcurrentHandshakes = 100;
+
+    /**
+     * Keep-alive: send a ping this often, so that a peer gone without FIN or RST (half-open TCP) is
+     * detected when its pong does not come within {@code pong-timeout}. Off (0) by default.
+     */
+    private Duration pingInterval = Duration.ZERO;
+
+    /**
+     * Keep-alive: how long a ping may stay unanswered before the connection is closed. 0: the ping
+     * interval.
+     */
+    private Duration pongTimeout = Duration.ZERO;
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -137,5 +163,137 @@ public class ConduitWebSocketProperties {
 
     public void setCloseTimeout(Duration closeTimeout) {
         this.closeTimeout = closeTimeout;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getPingInterval() {
+        return pingInterval;
+    }
+
+    public void setPingInterval(Duration pingInterval) {
+        this.pingInterval = pingInterval;
+    }
+
+    public Duration getPongTimeout() {
+        return pongTimeout;
+    }
+
+    public void setPongTimeout(Duration pongTimeout) {
+        this.pongTimeout = pongTimeout;
+    }
+
+    public int getMaxConcurrentHandshakes() {
+        return maxConcurrentHandshakes;
+    }
+
+    public void setMaxConcurrentHandshakes(int maxConcurrentHandshakes) {
+        this.maxConcurrentHandshakes = maxConcurrentHandshakes;
+    }
+
+    public Compression getCompression() {
+        return compression;
+    }
+
+    /**
+     * Per-message compression (permessage-deflate, RFC 7692), under
+     * {@code conduit.websocket.compression}. Off by default, as in gorilla; an endpoint's
+     * {@code @WebSocketEndpoint(compression = ..., compressionLevel = ...)} overrides it.
+     */
+    public static class Compression {
+
+        /**
+         * Whether to accept permessage-deflate when a client offers it (browsers always do). Clients
+         * that do not offer it are served uncompressed either way.
+         */
+        private boolean enabled;
+
+        /**
+         * Initial compression level of each connection: -2 (Huffman only), -1 (zlib's default, 6),
+         * 0 (stored, no compression) to 9 (best). 1 is fast and compresses text well.
+         */
+        private int level = 1;
+
+        /**
+         * Data messages shorter than this are sent uncompressed (a deflate block costs a few bytes and
+         * some CPU, which tiny messages do not repay). 0 compresses every message, as gorilla does.
+         */
+        private DataSize minSize = DataSize.ofBytes(0);
+
+        /**
+         * Whether the server resets its compressor for every message: each connection then keeps no
+         * compression state between messages (saves about 256 KiB per connection) and a
+         * PreparedMessage is compressed once for all connections, at the cost of a worse ratio for
+         * similar messages.
+         */
+        private boolean serverNoContextTakeover;
+
+        /**
+         * Whether to require the client to reset its compressor for every message, so that the server
+         * keeps no decompression state between messages (about 40 KiB per connection), at the cost of
+         * a worse ratio for the client's similar messages.
+         */
+        private boolean clientNoContextTakeover;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getLevel() {
+            return level;
+        }
+
+        /**
+         * @param level -2 to 9
+         * @throws IllegalArgumentException outside -2 to 9, so that binding fails naming the property
+         */
+        public void setLevel(int level) {
+            if (level < -2 || level > 9) {
+                throw new IllegalArgumentException("the compression level must be -2 (Huffman only), -1 (default) "
+                        + "or 0 to 9, not " + level);
+            }
+            this.level = level;
+        }
+
+        public DataSize getMinSize() {
+            return minSize;
+        }
+
+        /**
+         * @param minSize not negative
+         * @throws IllegalArgumentException if negative or beyond 2 GiB
+         */
+        public void setMinSize(DataSize minSize) {
+            if (minSize.isNegative() || minSize.toBytes() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("the minimum size must be between 0 and 2GB, not " + minSize);
+            }
+            this.minSize = minSize;
+        }
+
+        public boolean isServerNoContextTakeover() {
+            return serverNoContextTakeover;
+        }
+
+        public void setServerNoContextTakeover(boolean serverNoContextTakeover) {
+            this.serverNoContextTakeover = serverNoContextTakeover;
+        }
+
+        public boolean isClientNoContextTakeover() {
+            return clientNoContextTakeover;
+        }
+
+        public void setClientNoContextTakeover(boolean clientNoContextTakeover) {
+            this.clientNoContextTakeover = clientNoContextTakeover;
+        }
     }
 }

@@ -31,9 +31,14 @@ public final class ConnectionRegistry implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
 
+    /** How long a place reserved for an accepted upgrade waits for its handler to start. */
+    public static final Duration DEFAULT_HANDOVER_TIMEOUT = Duration.ofSeconds(30);
+
     private final int maxConnections;
     private final Duration shutdownTimeout;
+    private final long handoverTimeoutNanos;
     private final AtomicInteger reserved = new AtomicInteger();
+    private final Set<Reservation> pending = ConcurrentHashMap.newKeySet();
     private final Set<Conn> open = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private volatile boolean running;
@@ -44,11 +49,24 @@ public final class ConnectionRegistry implements SmartLifecycle {
      * @param shutdownTimeout how long stopping waits for connections to end after the close 1001
      */
     public ConnectionRegistry(int maxConnections, Duration shutdownTimeout) {
+        this(maxConnections, shutdownTimeout, DEFAULT_HANDOVER_TIMEOUT);
+    }
+
+    /**
+     * @param maxConnections the most connections open at once (upgrades beyond are refused)
+     * @param shutdownTimeout how long stopping waits for connections to end after the close 1001
+     * @param handoverTimeout how long a place reserved for an accepted upgrade is kept if the
+     *                        container never starts the connection's handler (the client vanished
+     *                        before the handover, or the handshake timeout passed); such places
+     *                        are given back when the limit is reached
+     */
+    public ConnectionRegistry(int maxConnections, Duration shutdownTimeout, Duration handoverTimeout) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
         }
         this.maxConnections = maxConnections;
         this.shutdownTimeout = shutdownTimeout;
+        this.handoverTimeoutNanos = handoverTimeout.toNanos();
     }
 
     /** @return the most connections open at once */
@@ -74,35 +92,70 @@ public final class ConnectionRegistry implements SmartLifecycle {
     /**
      * Reserves a place for a connection before its upgrade.
      *
-     * @return false if the limit is reached or the application is stopping
+     * @return the reservation, or {@code null} if the limit is reached or the application is stopping
      */
-    public boolean tryReserve() {
+    public Reservation tryReserve() {
         if (!accepting) {
-            return false;
+            return null;
         }
+        boolean swept = false;
         while (true) {
             int n = reserved.get();
             if (n >= maxConnections) {
-                return false;
+                if (swept) {
+                    return null;
+                }
+                expireStaleReservations();
+                swept = true;
+                continue;
             }
             if (reserved.compareAndSet(n, n + 1)) {
-                return true;
+                Reservation reservation = new Reservation(System.nanoTime());
+                pending.add(reservation);
+                return reservation;
             }
         }
     }
 
-    /** Gives back a place reserved by {@link #tryReserve()} whose upgrade failed. */
-    public void cancelReservation() {
-        release();
+    // Places of upgrades whose handler never started (see the constructor) go back to the pool.
+    private void expireStaleReservations() {
+        long now = System.nanoTime();
+        for (Reservation r : pending) {
+            if (now - r.createdNanos >= handoverTimeoutNanos && r.state.compareAndSet(Reservation.PENDING, Reservation.EXPIRED)) {
+                pending.remove(r);
+                release();
+                log.debug("A WebSocket upgrade accepted {} ms ago never reached its handler; its place is given back",
+                        Duration.ofNanos(now - r.createdNanos).toMillis());
+            }
+        }
     }
 
     /**
-     * Registers a connection whose handler starts now.
+     * Gives back a place whose upgrade was refused or failed.
      *
+     * @param reservation from {@link #tryReserve()}
+     */
+    public void cancel(Reservation reservation) {
+        if (reservation.state.compareAndSet(Reservation.PENDING, Reservation.DONE)) {
+            pending.remove(reservation);
+            release();
+        }
+    }
+
+    /**
+     * Registers a connection whose handler starts now, taking over its reservation.
+     *
+     * @param reservation the place reserved before the upgrade
      * @param conn the connection
      * @return false if the application began stopping meanwhile: the caller closes it with 1001
      */
-    public boolean opened(Conn conn) {
+    public boolean opened(Reservation reservation, Conn conn) {
+        if (reservation.state.compareAndSet(Reservation.PENDING, Reservation.DONE)) {
+            pending.remove(reservation);
+        } else {
+            // The reservation expired, yet the connection arrived: count it again.
+            reserved.incrementAndGet();
+        }
         open.add(conn);
         return accepting;
     }
@@ -168,7 +221,9 @@ public final class ConnectionRegistry implements SmartLifecycle {
             }
         }
         synchronized (lock) {
-            while (!open.isEmpty() && Instant.now().isBefore(deadline)) {
+            // Also wait for upgrades still in flight (reserved, handler not yet registered): their
+            // handler sees the registry closed and sends 1001 itself, before the container stops.
+            while (reserved.get() > 0 && Instant.now().isBefore(deadline)) {
                 try {
                     lock.wait(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()));
                 } catch (InterruptedException e) {
@@ -187,6 +242,20 @@ public final class ConnectionRegistry implements SmartLifecycle {
                     log.debug("Closing {} failed: {}", conn.remoteAddr(), e.toString());
                 }
             }
+        }
+    }
+
+    /** A place reserved for one upgrade, taken over by its connection once the handler starts. */
+    public static final class Reservation {
+        static final int PENDING = 0;
+        static final int DONE = 1;
+        static final int EXPIRED = 2;
+
+        private final long createdNanos;
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(PENDING);
+
+        private Reservation(long createdNanos) {
+            this.createdNanos = createdNanos;
         }
     }
 

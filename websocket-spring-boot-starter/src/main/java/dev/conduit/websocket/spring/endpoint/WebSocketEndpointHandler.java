@@ -1,12 +1,15 @@
 package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.WebSocketException;
 import dev.conduit.websocket.server.Upgrader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -27,6 +30,8 @@ public final class WebSocketEndpointHandler {
     private final ConnectionRegistry registry;
     private final long readLimit;
     private final Duration closeTimeout;
+    private volatile ConnSupervision supervision = ConnSupervision.NONE;
+    private volatile HandshakeLimiter handshakes = HandshakeLimiter.UNLIMITED;
 
     /**
      * @param path the endpoint's path pattern
@@ -47,8 +52,27 @@ public final class WebSocketEndpointHandler {
     }
 
     /** @return the path pattern */
+    /**
+     * @param supervision the idle timeout and keep-alive for this endpoint's connections
+     */
+    public void setSupervision(ConnSupervision supervision) {
+        this.supervision = supervision == null ? ConnSupervision.NONE : supervision;
+    }
+
+    /**
+     * @param limiter the bound on handshakes in progress, shared by all endpoints
+     */
+    public void setHandshakeLimiter(HandshakeLimiter limiter) {
+        this.handshakes = limiter == null ? HandshakeLimiter.UNLIMITED : limiter;
+    }
+
     public String path() {
         return path;
+    }
+
+    /** @return the upgrader that answers this endpoint's handshakes (its subprotocols, origins and listener) */
+    public Upgrader upgrader() {
+        return upgrader;
     }
 
     /** @return the handler method */
@@ -66,18 +90,38 @@ public final class WebSocketEndpointHandler {
      */
     public void handle(HttpServletRequest request, HttpServletResponse response, Map<String, String> pathVariables)
             throws IOException {
-        if (!registry.tryReserve()) {
+        HandshakeLimiter limiter = handshakes;
+        if (!limiter.tryAcquire()) {
+            log.debug("WebSocket upgrade on {} refused with 503: more than {} handshakes in progress", path, limiter.max());
+            String reason = "websocket: too many handshakes in progress (conduit.websocket.max-concurrent-handshakes="
+                    + limiter.max() + ")";
+            upgrader.listener().handshakeFailed(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    new HandshakeException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason));
+            refuse503(response, reason);
+            return;
+        }
+        try {
+            handleWithinLimit(request, response, pathVariables);
+        } finally {
+            limiter.release();
+        }
+    }
+
+    private void handleWithinLimit(HttpServletRequest request, HttpServletResponse response,
+            Map<String, String> pathVariables) throws IOException {
+        ConnectionRegistry.Reservation reservation = registry.tryReserve();
+        if (reservation == null) {
             refuseUnavailable(response);
             return;
         }
         HandshakeInfo info = HandshakeInfo.of(request, pathVariables);
         try {
-            upgrader.upgrade(request, response, null, conn -> run(conn, info));
+            upgrader.upgrade(request, response, null, conn -> run(reservation, conn, info));
         } catch (HandshakeException e) {
-            registry.cancelReservation();
+            registry.cancel(reservation);
             log.debug("WebSocket handshake on {} refused with {}: {}", request.getRequestURI(), e.status(), e.getMessage());
         } catch (IOException | RuntimeException | Error e) {
-            registry.cancelReservation();
+            registry.cancel(reservation);
             throw e;
         }
     }
@@ -87,6 +131,12 @@ public final class WebSocketEndpointHandler {
                 ? "websocket: too many connections (conduit.websocket.max-connections=" + registry.maxConnections() + ")"
                 : "websocket: server shutting down";
         log.debug("WebSocket upgrade on {} refused with 503: {}", path, reason);
+        upgrader.listener().handshakeFailed(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                new HandshakeException(HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason));
+        refuse503(response, reason);
+    }
+
+    private static void refuse503(HttpServletResponse response, String reason) throws IOException {
         response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", "1");
         response.setContentType("text/plain;charset=UTF-8");
@@ -95,32 +145,48 @@ public final class WebSocketEndpointHandler {
         response.getOutputStream().write(body);
     }
 
-    private void run(Conn conn, HandshakeInfo info) {
+    private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info) {
         try {
-            if (!registry.opened(conn)) {
+            if (!registry.opened(reservation, conn)) {
                 close(conn, WebSocket.CLOSE_GOING_AWAY, "server shutting down");
                 return;
             }
             if (readLimit > 0) {
                 conn.setReadLimit(readLimit);
             }
+            ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout);
             try {
-                method.invoke(conn, info);
+                method.invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info);
                 close(conn, WebSocket.CLOSE_NORMAL_CLOSURE, "");
             } catch (IOException e) {
                 // The connection ended or failed (peer close, EOF, deadline, read limit): no application error.
                 log.debug("WebSocket handler {} ended: {}", method, e.toString());
+                if (!endsConnection(e)) {
+                    // An IOException of the handler's own (not the Conn's) is a handler failure, as for the Upgrader.
+                    upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
+                }
                 close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "");
             } catch (Throwable e) {
                 log.warn("WebSocket handler {} failed; closing the connection with 1011", method, e);
+                // Caught here, so the Upgrader never sees it: report it as it would.
+                upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
                 close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "internal server error");
                 if (e instanceof VirtualMachineError error) {
                     throw error;
+                }
+            } finally {
+                if (supervisor != null) {
+                    supervisor.stop();
                 }
             }
         } finally {
             registry.closed(conn);
         }
+    }
+
+    // The Conn's own exceptions, already reported by the Conn (same rule as the Upgrader's).
+    private static boolean endsConnection(IOException e) {
+        return e instanceof WebSocketException && !(e instanceof HandshakeException) || e instanceof SocketTimeoutException;
     }
 
     // Closing handshake; a no-op when a close was already sent or the transport is gone.

@@ -1,7 +1,9 @@
 package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.server.Upgrader;
+import dev.conduit.websocket.spring.annotation.Compression;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
@@ -57,8 +59,23 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private final ConversionService conversionService;
     private final long defaultReadLimit;
     private final Duration closeTimeout;
+    private final List<EndpointListenerFactory> listenerFactories;
+    private volatile ConnSupervision supervision = ConnSupervision.NONE;
+    private volatile HandshakeLimiter handshakeLimiter = HandshakeLimiter.UNLIMITED;
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
+
+    /**
+     * @param defaultUpgrader the upgrader of endpoints without their own subprotocols, origins or
+     *                        compression settings; the others use a variant of it
+     * @param registry counts and tracks connections
+     * @param conversionService converts path variables
+     * @param defaultReadLimit the read limit of endpoints that set none, 0 for no limit
+     * @param closeTimeout how long closing waits for the peer's close reply
+     */
+    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService, long defaultReadLimit, Duration closeTimeout) {
+        this(defaultUpgrader, registry, conversionService, defaultReadLimit, closeTimeout, List.of());
+    }
 
     /**
      * @param defaultUpgrader the upgrader of endpoints without their own subprotocols or origins;
@@ -67,14 +84,36 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      * @param conversionService converts path variables
      * @param defaultReadLimit the read limit of endpoints that set none, 0 for no limit
      * @param closeTimeout how long closing waits for the peer's close reply
+     * @param listenerFactories give each endpoint listeners of its own, added to the upgrader's
      */
-    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService, long defaultReadLimit, Duration closeTimeout) {
+    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService,
+            long defaultReadLimit, Duration closeTimeout, List<EndpointListenerFactory> listenerFactories) {
+        this.listenerFactories = List.copyOf(listenerFactories);
         this.defaultUpgrader = defaultUpgrader;
         this.registry = registry;
         this.conversionService = conversionService;
         this.defaultReadLimit = defaultReadLimit;
         this.closeTimeout = closeTimeout;
         setOrder(ORDER);
+    }
+
+    /**
+     * Sets the idle timeout and keep-alive of the connections of endpoints registered from now on
+     * (the auto-configuration calls it before the endpoints are detected).
+     *
+     * @param supervision what to watch on each connection
+     */
+    public void setSupervision(ConnSupervision supervision) {
+        this.supervision = supervision == null ? ConnSupervision.NONE : supervision;
+    }
+
+    /**
+     * Sets the bound on handshakes in progress, shared by the endpoints registered from now on.
+     *
+     * @param limiter the bound
+     */
+    public void setHandshakeLimiter(HandshakeLimiter limiter) {
+        this.handshakeLimiter = limiter == null ? HandshakeLimiter.UNLIMITED : limiter;
     }
 
     @Override
@@ -154,19 +193,51 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         EndpointMethod endpointMethod = EndpointMethod.of(bean, method, variables, conversionService);
         List<String> subprotocols = List.of(annotation.subprotocols());
         List<String> origins = List.of(annotation.allowedOrigins());
+        Compression compression = annotation.compression();
+        int compressionLevel = annotation.compressionLevel();
         Upgrader upgrader = defaultUpgrader;
-        if (!subprotocols.isEmpty() || !origins.isEmpty()) {
-            Upgrader.Builder variant = defaultUpgrader.toBuilder();
+        ConnListener endpointListener = endpointListener(path);
+        if (!subprotocols.isEmpty() || !origins.isEmpty() || compression != Compression.DEFAULT
+                || compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL
+                || endpointListener != defaultUpgrader.listener()) {
+            Upgrader.Builder variant = defaultUpgrader.toBuilder().listener(endpointListener);
             if (!subprotocols.isEmpty()) {
                 variant.subprotocols(subprotocols);
             }
             if (!origins.isEmpty()) {
                 variant.allowedOriginPatterns(origins);
             }
+            if (compression != Compression.DEFAULT) {
+                variant.enableCompression(compression == Compression.ENABLED);
+            }
+            if (compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL) {
+                try {
+                    variant.compressionLevel(compressionLevel);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("@WebSocketEndpoint on " + EndpointMethod.describe(method)
+                            + " has an invalid compressionLevel " + compressionLevel + ": " + e.getMessage(), e);
+                }
+            }
             upgrader = variant.build();
         }
         long readLimit = annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize();
-        return new Route(pattern, new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout));
+        WebSocketEndpointHandler handler = new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout);
+        handler.setSupervision(supervision);
+        handler.setHandshakeLimiter(handshakeLimiter);
+        return new Route(pattern, handler);
+    }
+
+    // The upgrader's listener (the application's ConnListener bean) plus the factories' ones for this path.
+    private ConnListener endpointListener(String path) {
+        if (listenerFactories.isEmpty()) {
+            return defaultUpgrader.listener();
+        }
+        List<ConnListener> listeners = new ArrayList<>();
+        listeners.add(defaultUpgrader.listener());
+        for (EndpointListenerFactory factory : listenerFactories) {
+            listeners.add(factory.listenerFor(path));
+        }
+        return ConnListener.composite(listeners);
     }
 
     private static Set<String> variableNames(PathPattern pattern) {

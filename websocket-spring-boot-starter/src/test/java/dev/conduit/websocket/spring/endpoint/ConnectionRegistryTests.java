@@ -13,13 +13,32 @@ class ConnectionRegistryTests {
     @Test
     void reservesUpToTheLimitAndGivesPlacesBack() {
         ConnectionRegistry registry = new ConnectionRegistry(2, Duration.ofSeconds(1));
-        assertThat(registry.tryReserve()).isTrue();
-        assertThat(registry.tryReserve()).isTrue();
-        assertThat(registry.tryReserve()).isFalse();
+        ConnectionRegistry.Reservation first = registry.tryReserve();
+        assertThat(first).isNotNull();
+        assertThat(registry.tryReserve()).isNotNull();
+        assertThat(registry.tryReserve()).isNull();
         assertThat(registry.count()).isEqualTo(2);
-        registry.cancelReservation();
+        registry.cancel(first);
+        registry.cancel(first); // once only
         assertThat(registry.count()).isEqualTo(1);
-        assertThat(registry.tryReserve()).isTrue();
+        assertThat(registry.tryReserve()).isNotNull();
+    }
+
+    @Test
+    void aReservationWhoseHandlerNeverStartsIsGivenBackAtTheLimit() {
+        ConnectionRegistry registry = new ConnectionRegistry(1, Duration.ofSeconds(1), Duration.ZERO);
+        ConnectionRegistry.Reservation lost = registry.tryReserve();
+        assertThat(lost).isNotNull();
+        // At the limit the stale reservation (handover timeout 0) is expired and its place reused.
+        assertThat(registry.tryReserve()).isNotNull();
+        assertThat(registry.count()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsReservationsWithinTheHandoverTimeout() {
+        ConnectionRegistry registry = new ConnectionRegistry(1, Duration.ofSeconds(1), Duration.ofHours(1));
+        assertThat(registry.tryReserve()).isNotNull();
+        assertThat(registry.tryReserve()).isNull();
     }
 
     @Test
@@ -32,7 +51,7 @@ class ConnectionRegistryTests {
         assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(registry.isRunning()).isFalse();
         assertThat(registry.accepting()).isFalse();
-        assertThat(registry.tryReserve()).isFalse();
+        assertThat(registry.tryReserve()).isNull();
     }
 
     @Test

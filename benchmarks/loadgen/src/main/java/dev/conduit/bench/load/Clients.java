@@ -1,0 +1,69 @@
+package dev.conduit.bench.load;
+
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.client.Dialer;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/** Opens and closes the load generator's connections (our Dialer). */
+final class Clients {
+    /** Large enough that no message of these loads is split into frames on the way out. */
+    static final Dialer DIALER = Dialer.builder()
+            .readBufferSize(32 * 1024)
+            .writeBufferSize(64 * 1024)
+            .handshakeTimeout(Duration.ofSeconds(30))
+            .proxySelector(null)
+            .build();
+
+    private Clients() {
+    }
+
+    /** Dials {@code count} connections, at most {@code parallel} handshakes at a time. */
+    static List<Conn> dial(URI url, int count, int parallel) throws Exception {
+        Semaphore permits = new Semaphore(parallel);
+        List<Future<Conn>> pending = new ArrayList<>(count);
+        try (Threads ex = Threads.perTask()) {
+            for (int i = 0; i < count; i++) {
+                pending.add(ex.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return DIALER.dial(url);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+        }
+        List<Conn> conns = new ArrayList<>(count);
+        Exception first = null;
+        for (Future<Conn> f : pending) {
+            try {
+                conns.add(f.get());
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            closeAll(conns);
+            throw new IOException((count - conns.size()) + " of " + count + " dials to " + url + " failed", first);
+        }
+        return conns;
+    }
+
+    static void closeAll(List<Conn> conns) {
+        for (Conn c : conns) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException ignored) {
+                // Ending the run: a connection the server already dropped is no news.
+            }
+        }
+    }
+}

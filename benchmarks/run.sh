@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Runs every benchmark of BENCHMARKS.md: JMH, then each server in turn on 127.0.0.1 under identical,
+# bounded loads from the load generator, then renders the tables and the chart into BENCHMARKS.md.
+#   benchmarks/run.sh           full run (about 20 minutes)
+#   benchmarks/run.sh --quick   smoke run (about 5 minutes; smaller loads, figures not for quoting)
+# Environment: JDK17, JDK25 (JDK homes), SKIP_JMH=1, SKIP_LOAD=1, SERVERS="conduit-25 conduit-17 spring netty".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/benchmarks
+OUT=$B/results
+JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+QUICK=0
+PROFILE=0
+[[ ${1:-} == --quick ]] && QUICK=1
+# --profile: only our server on Java 25 under the echo loads, with Java Flight Recorder; prints the hottest methods.
+[[ ${1:-} == --profile ]] && PROFILE=1
+
+if ((QUICK)); then
+  JMH_JDKS="25"; JMH_ARGS=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
+  ECHO_WARMUP=2; ECHO_SECONDS=4; BC_RECEIVERS=200; BC_WARMUP=1; BC_ROUNDS=2; IDLE_COUNTS=1000,2000
+else
+  JMH_JDKS="17 25"; JMH_ARGS=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+  ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000
+fi
+SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty"}
+
+# 10,000 idle connections need 10,000 descriptors on each side (plus the JVM's own).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+echo "== build (-Pbenchmarks)"
+"$ROOT/mvnw" -B -q -Pbenchmarks -pl benchmarks/micro,benchmarks/loadgen,benchmarks/peer-conduit,benchmarks/peer-spring,benchmarks/peer-netty \
+  -am -DskipTests package
+cp_of() { echo "$B/$1/target/classes:$(cat "$B/$1/target/classpath.txt")"; }
+
+mkdir -p "$OUT"
+RESULTS=$OUT/load.jsonl
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "command: benchmarks/run.sh $*"
+  echo "commit: $(git rev-parse --short HEAD)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; memory: $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "kernel: $(uname -r)"
+  for j in "$JDK17" "$JDK25"; do echo "jdk: $("$j/bin/java" -version 2>&1 | head -2 | tail -1)"; done
+} > "$OUT/environment.txt"
+cat "$OUT/environment.txt"
+
+if ((PROFILE)); then
+  SKIP_JMH=1
+fi
+if [[ ${SKIP_JMH:-0} != 1 ]]; then
+  for v in $JMH_JDKS; do
+    jdk=JDK$v; jdk=${!jdk}
+    echo "== JMH on Java $v"
+    "$jdk/bin/java" -cp "$(cp_of micro)" org.openjdk.jmh.Main "${JMH_ARGS[@]}" \
+      -rf json -rff "$OUT/jmh-$v.json" 'dev.conduit.bench.micro.*' > "$OUT/jmh-$v.log"
+    tail -45 "$OUT/jmh-$v.log"
+  done
+fi
+
+SERVER_PID=
+stop_server() {
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID"
+    for _ in $(seq 1 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+trap stop_server EXIT
+
+# start_server NAME PORT: starts it in the background, sets SERVER_PID and SERVER_JDK, waits until the port answers.
+start_server() {
+  local name=$1 port=$2 jvm=(-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true)
+  case $name in
+    conduit-25) SERVER_JDK=$JDK25
+      cmd=("$JDK25/bin/java" "${jvm[@]}" ${SERVER_JVM_EXTRA:-} -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer
+           --server.port="$port" --spring.threads.virtual.enabled=true) ;;
+    conduit-17) SERVER_JDK=$JDK17
+      # Platform threads: the starter raises server.tomcat.threads.max to max-connections + 200.
+      cmd=("$JDK17/bin/java" "${jvm[@]}" ${SERVER_JVM_EXTRA:-} -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer
+           --server.port="$port") ;;
+    spring) SERVER_JDK=$JDK25
+      cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-spring)" dev.conduit.bench.spring.SpringPeer --server.port="$port") ;;
+    netty) SERVER_JDK=$JDK25
+      cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer "$port") ;;
+    *) echo "unknown server $name" >&2; exit 2 ;;
+  esac
+  "${cmd[@]}" > "$OUT/server-$name.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "$name died:"; tail -30 "$OUT/server-$name.log"; exit 1; }
+    sleep 0.2
+  done
+  echo "$name did not listen on $port within 60 s" >&2; exit 1
+}
+
+load() {
+  # Bounded: no load runs longer than 10 minutes, whatever a server does.
+  timeout 600 "$JDK25/bin/java" -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main "$@" \
+    --pid "$SERVER_PID" --jcmd "$SERVER_JDK/bin/jcmd" --results "$RESULTS"
+}
+
+if ((PROFILE)); then
+  rm -f "$OUT/conduit-25.jfr"
+  SERVER_JVM_EXTRA="-XX:StartFlightRecording=filename=$OUT/conduit-25.jfr,settings=profile,dumponexit=true"
+  RESULTS=$OUT/profile.jsonl
+  start_server conduit-25 18090
+  load echo --url ws://127.0.0.1:18090/echo --label conduit-25-jfr --connections 64 --size 64 --type text --warmup 5 --seconds 20
+  load echo --url ws://127.0.0.1:18090/echo --label conduit-25-jfr --connections 16 --size 16384 --type binary --warmup 5 --seconds 20
+  stop_server
+  "$JDK25/bin/jfr" view --width 200 hot-methods "$OUT/conduit-25.jfr" | tee "$OUT/profile-hot-methods.txt"
+  # Top frames aggregated by class and method, from the raw execution samples.
+  "$JDK25/bin/jfr" print --events jdk.ExecutionSample --stack-depth 1 "$OUT/conduit-25.jfr" \
+    | awk '/stackTrace = \[/{getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); n[$0]++; t++} END {for (m in n) printf "%6.2f%% %s\n", 100*n[m]/t, m}' \
+    | sort -rn | head -40 | tee "$OUT/profile-top-frames.txt"
+  exit 0
+fi
+
+if [[ ${SKIP_LOAD:-0} != 1 ]]; then
+  rm -f "$RESULTS"
+  port=18080
+  for s in $SERVERS; do
+    port=$((port + 1))   # a fresh port per server: no TIME_WAIT left by the previous one can collide
+    echo "== $s on 127.0.0.1:$port"
+    start_server "$s" "$port"
+    # Idle first, on a fresh process, so that the baseline heap holds no earlier load's leftovers.
+    load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS"
+    load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 64 --size 64 --type text \
+      --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
+    load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 16 --size 16384 --type binary \
+      --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
+    load broadcast --url "ws://127.0.0.1:$port/broadcast" --label "$s" --receivers "$BC_RECEIVERS" \
+      --messages 100 --size 64 --warmup-rounds "$BC_WARMUP" --rounds "$BC_ROUNDS"
+    stop_server
+  done
+fi
+
+echo "== report"
+"$JDK25/bin/java" -Djava.awt.headless=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main report \
+  --results "$RESULTS" --jmh-dir "$OUT" --chart "$OUT/chart.png" --markdown "$OUT/results.md" \
+  $( ((QUICK)) || echo --splice "$ROOT/BENCHMARKS.md" )

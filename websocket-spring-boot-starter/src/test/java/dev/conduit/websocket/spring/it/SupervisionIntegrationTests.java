@@ -1,0 +1,129 @@
+package dev.conduit.websocket.spring.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The keep-alive ({@code conduit.websocket.ping-interval} / {@code pong-timeout}) and the idle
+ * timeout ({@code conduit.websocket.idle-timeout}) in a running app, against hand-written peers:
+ * a peer that answers pings stays, one that does not (a half-open peer, as the server sees it) is
+ * closed; a quiet peer gets close 1001. Both are off by default.
+ */
+class SupervisionIntegrationTests {
+
+    private static ConfigurableApplicationContext start(String... properties) {
+        List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off"));
+        all.addAll(List.of(properties));
+        return new SpringApplicationBuilder(TestApplication.class).properties(all.toArray(String[]::new)).run();
+    }
+
+    private static int port(ConfigurableApplicationContext app) {
+        return app.getEnvironment().getProperty("local.server.port", Integer.class);
+    }
+
+    /** Polls (bounded) until the registry counts {@code expected} open connections. */
+    private static void awaitConnections(ConfigurableApplicationContext app, int expected) throws InterruptedException {
+        ConnectionRegistry registry = app.getBean(ConnectionRegistry.class);
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (registry.count() != expected && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(registry.count()).isEqualTo(expected);
+    }
+
+    @Test
+    void keepAliveIsOffByDefault() {
+        try (ConfigurableApplicationContext app = start()) {
+            var props = app.getBean(dev.conduit.websocket.spring.autoconfigure.ConduitWebSocketProperties.class);
+            assertThat(props.getPingInterval()).isZero();
+            assertThat(props.getIdleTimeout()).isZero();
+        }
+    }
+
+    @Test
+    void aPeerThatAnswersPingsStaysAndOneThatDoesNotIsClosed() throws Exception {
+        try (ConfigurableApplicationContext app = start("conduit.websocket.ping-interval=100ms",
+                "conduit.websocket.pong-timeout=300ms")) {
+            int port = port(app);
+            try (RawWsPeer alive = RawWsPeer.connect(port, "/open/echo");
+                 RawWsPeer silent = RawWsPeer.connect(port, "/open/echo")) {
+                awaitConnections(app, 2);
+
+                // The live peer answers five pings with pongs, then still echoes.
+                for (int pings = 0; pings < 5; ) {
+                    RawWsPeer.Frame f = alive.next();
+                    assertThat(f).as("frame from the server").isNotNull();
+                    if (f.opcode() == WebSocket.PING_MESSAGE) {
+                        alive.send(WebSocket.PONG_MESSAGE, f.payload());
+                        pings++;
+                    }
+                }
+
+                // The silent peer reads but never answers: the server gives up on it and closes TCP.
+                List<Integer> seen = new ArrayList<>();
+                RawWsPeer.Frame f;
+                while ((f = silent.next()) != null) {
+                    seen.add(f.opcode());
+                }
+                assertThat(seen).contains(WebSocket.PING_MESSAGE);
+                awaitConnections(app, 1);
+
+                alive.send(WebSocket.TEXT_MESSAGE, "still here".getBytes(StandardCharsets.UTF_8));
+                RawWsPeer.Frame echo;
+                do {
+                    echo = alive.next();
+                    assertThat(echo).isNotNull();
+                    if (echo.opcode() == WebSocket.PING_MESSAGE) {
+                        alive.send(WebSocket.PONG_MESSAGE, echo.payload());
+                    }
+                } while (echo.opcode() != WebSocket.TEXT_MESSAGE);
+                assertThat(new String(echo.payload(), StandardCharsets.UTF_8)).isEqualTo("still here");
+            }
+            awaitConnections(app, 0);
+        }
+    }
+
+    @Test
+    void aQuietPeerIsClosedWith1001AfterTheIdleTimeoutAndABusyOneIsNot() throws Exception {
+        try (ConfigurableApplicationContext app = start("conduit.websocket.idle-timeout=1500ms")) {
+            int port = port(app);
+            try (RawWsPeer quiet = RawWsPeer.connect(port, "/open/echo");
+                 RawWsPeer busy = RawWsPeer.connect(port, "/open/echo")) {
+                awaitConnections(app, 2);
+                // The busy peer sends a message every 100 ms, well inside the timeout; each is echoed.
+                for (int i = 0; i < 10; i++) {
+                    busy.send(WebSocket.TEXT_MESSAGE, ("m" + i).getBytes(StandardCharsets.UTF_8));
+                    RawWsPeer.Frame echo = busy.next();
+                    assertThat(echo).isNotNull();
+                    assertThat(new String(echo.payload(), StandardCharsets.UTF_8)).isEqualTo("m" + i);
+                    Thread.sleep(100);
+                }
+
+                RawWsPeer.Frame close = quiet.next();
+                assertThat(close).isNotNull();
+                assertThat(close.opcode()).isEqualTo(WebSocket.CLOSE_MESSAGE);
+                assertThat(close.closeCode()).isEqualTo(WebSocket.CLOSE_GOING_AWAY);
+                quiet.send(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(WebSocket.CLOSE_GOING_AWAY, ""));
+                assertThat(quiet.next()).as("TCP closed after the close handshake").isNull();
+                awaitConnections(app, 1);
+
+                // A quiet peer that does not answer the close either is cut off after the close timeout.
+                try (RawWsPeer deaf = RawWsPeer.connect(port, "/open/echo")) {
+                    RawWsPeer.Frame c = deaf.next();
+                    assertThat(c.closeCode()).isEqualTo(WebSocket.CLOSE_GOING_AWAY);
+                    assertThat(deaf.next()).isNull();
+                }
+            }
+            awaitConnections(app, 0);
+        }
+    }
+}
