@@ -47,8 +47,7 @@ public class HubAutoConfiguration {
          * @param properties the settings
          * @return the relay
          */
-        // Stopped before the connection factory it uses is destroyed (it depends on it); the hub's close stops it too.
-        @Bean(destroyMethod = "stop")
+        @Bean
         @ConditionalOnMissingBean(HubRelay.class)
         RedisHubRelay conduitWebSocketHubRedisRelay(RedisConnectionFactory connectionFactory, HubProperties properties) {
             return new RedisHubRelay(connectionFactory, properties.getRedis().getChannel(),
