@@ -3,24 +3,16 @@ package dev.conduit.example;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
-import dev.conduit.websocket.spring.hub.Hub;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
 
-/**
- * {@code /chat}: every message a client sends goes to every connected client through the starter's
- * {@link Hub}: on this instance, and on every instance when the hub relays through Redis
- * ({@code conduit.websocket.hub.redis.enabled=true}).
- */
+/** {@code /chat}: every text message a client sends goes to every connected client through the {@link ChatHub}. */
 @Component
 public class ChatEndpoint {
-    /** The hub topic of the chat room. */
-    static final String TOPIC = "chat";
-
-    private final Hub hub;
+    private final ChatHub hub;
 
     /** @param hub the hub */
-    public ChatEndpoint(Hub hub) {
+    public ChatEndpoint(ChatHub hub) {
         this.hub = hub;
     }
 
@@ -30,14 +22,14 @@ public class ChatEndpoint {
      */
     @WebSocketEndpoint("/chat")
     public void chat(Conn conn) throws IOException {
-        hub.join(TOPIC, conn);
+        hub.register(conn);
         try {
             while (true) {
                 Message message = conn.readMessage();
-                hub.broadcast(TOPIC, message.messageType(), message.data());
+                hub.broadcast(message.data());
             }
         } finally {
-            hub.leave(conn);
+            hub.unregister(conn);
         }
     }
 }
