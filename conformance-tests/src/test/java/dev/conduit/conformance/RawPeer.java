@@ -234,16 +234,26 @@ final class RawPeer {
         }
     }
 
-    /** Answers the close if this peer has not sent one and no longer writes. */
+    /**
+     * Answers the close if this peer has not sent one and no longer writes. Once both close frames
+     * are out, this peer half-closes its side (RFC 6455 §7.1.1 lets a client close the TCP
+     * connection any time after sending and receiving a close): a server that waits for the
+     * client's FIN after an error close would otherwise wait out its own timeout in every case.
+     */
     private void replyToClose(byte[] payload) {
-        if (closeSent.get() || !writerDone) {
+        if (!writerDone) {
             return;
         }
-        byte[] reply = payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0];
         try {
-            byte[] frame = WireFrame.of(true, WireFrame.CLOSE, reply).encode(client);
-            closeSent.set(true);
-            send(frame, 0, frame.length);
+            if (!closeSent.get()) {
+                byte[] reply = payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0];
+                byte[] frame = WireFrame.of(true, WireFrame.CLOSE, reply).encode(client);
+                closeSent.set(true);
+                send(frame, 0, frame.length);
+            }
+            synchronized (writeLock) {
+                socket.shutdownOutput();
+            }
         } catch (IOException e) {
             // The other side may already have closed the TCP connection; the close reply is a courtesy.
         }
