@@ -286,14 +286,16 @@ final class ConnWriter {
                     net.setWriteDeadline(writeDeadline);
                 }
             }
+            if (messageType == WebSocket.CLOSE_MESSAGE) {
+                // Under the frame lock, so two closing threads cannot both pass checkWritable and
+                // send two close frames. Every later write fails: RFC 6455 §5.5.1 allows nothing after.
+                closes.closeSent(data);
+                writeError = new CloseSentException();
+            }
         } finally {
             unlockFrame();
         }
-        if (messageType == WebSocket.CLOSE_MESSAGE) {
-            closes.closeSent(data);
-            // Every later write fails: RFC 6455 §5.5.1 allows nothing after a close frame.
-            writeError = new CloseSentException();
-        } else {
+        if (messageType != WebSocket.CLOSE_MESSAGE) {
             listener.controlSent(messageType);
         }
     }
