@@ -3,16 +3,24 @@ package dev.conduit.example;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
+import dev.conduit.websocket.spring.hub.Hub;
 import java.io.IOException;
 import org.springframework.stereotype.Component;
 
-/** {@code /chat}: every text message a client sends goes to every connected client through the {@link ChatHub}. */
+/**
+ * {@code /chat}: every message a client sends goes to every connected client through the starter's
+ * {@link Hub}: on this instance, and on every instance when the hub relays through Redis
+ * ({@code conduit.websocket.hub.redis.enabled=true}).
+ */
 @Component
 public class ChatEndpoint {
-    private final ChatHub hub;
+    /** The hub topic of the chat room. */
+    static final String TOPIC = "chat";
+
+    private final Hub hub;
 
     /** @param hub the hub */
-    public ChatEndpoint(ChatHub hub) {
+    public ChatEndpoint(Hub hub) {
         this.hub = hub;
     }
 
@@ -22,14 +30,14 @@ public class ChatEndpoint {
      */
     @WebSocketEndpoint("/chat")
     public void chat(Conn conn) throws IOException {
-        hub.register(conn);
+        hub.join(TOPIC, conn);
         try {
             while (true) {
                 Message message = conn.readMessage();
-                hub.broadcast(message.data());
+                hub.broadcast(TOPIC, message.messageType(), message.data());
             }
         } finally {
-            hub.unregister(conn);
+            hub.leave(conn);
         }
     }
 }

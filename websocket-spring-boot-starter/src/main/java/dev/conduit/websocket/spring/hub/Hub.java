@@ -1,0 +1,285 @@
+package dev.conduit.websocket.spring.hub;
+
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.PreparedMessage;
+import dev.conduit.websocket.WebSocket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Broadcasts messages to the connections joined to a topic. Each broadcast is encoded once per
+ * instance (one {@link PreparedMessage}) and queued on every receiver; each connection has a bounded
+ * queue and its own sender (a virtual thread on Java 21+, a small pool on 17), so a slow or stuck
+ * receiver never holds up the broadcast or the others. A receiver whose queue is full is dropped or
+ * misses the message, as {@link SlowReceiverPolicy} says; a receiver whose write fails or outlasts
+ * the write timeout is closed and removed from every topic.
+ *
+ * <p>With a {@link HubRelay} (Redis pub/sub) broadcasts reach the connections of every instance: the
+ * hub writes its own broadcasts to its own connections directly and the relay brings in those of the
+ * other instances, so each message reaches each connection exactly once.
+ *
+ * <p>Once a connection has joined, the hub writes to it: the handler keeps reading, and sends
+ * anything of its own with {@link #send(Conn, int, byte[])} so that the connection keeps a single
+ * writer. A handler leaves with {@link #leave(Conn)} when its connection ends.
+ *
+ * <pre>{@code
+ * @WebSocketEndpoint("/chat")
+ * public void chat(Conn conn) throws IOException {
+ *     hub.join("chat", conn);
+ *     try {
+ *         while (true) {
+ *             Message m = conn.readMessage();
+ *             hub.broadcast("chat", m.messageType(), m.data());
+ *         }
+ *     } finally {
+ *         hub.leave(conn);
+ *     }
+ * }
+ * }</pre>
+ */
+public class Hub {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+    private final Map<String, Set<Subscriber>> topics = new ConcurrentHashMap<>();
+    private final Map<Conn, Subscriber> subscribers = new ConcurrentHashMap<>();
+    private final int queueCapacity;
+    private final SlowReceiverPolicy policy;
+    private final Duration writeTimeout;
+    private final ExecutorService senders;
+    private final HubRelay relay;
+    private final AtomicLong published = new AtomicLong();
+    private final LongAdder delivered = new LongAdder();
+    private final AtomicLong droppedMessages = new AtomicLong();
+    private final AtomicLong droppedConnections = new AtomicLong();
+
+    /**
+     * @param queueCapacity messages queued per connection before {@code policy} applies
+     * @param policy what a full queue does
+     * @param writeTimeout how long one write to one connection may take before it is dropped
+     * @param senders runs the per-connection senders; shut down by {@link #close()}
+     * @param relay carries broadcasts to other instances, or {@code null} for this instance only
+     */
+    public Hub(int queueCapacity, SlowReceiverPolicy policy, Duration writeTimeout, ExecutorService senders, HubRelay relay) {
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity must be at least 1: " + queueCapacity);
+        }
+        this.queueCapacity = queueCapacity;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
+        this.senders = Objects.requireNonNull(senders, "senders");
+        this.relay = relay;
+        if (relay != null) {
+            relay.start(this::deliverFromRelay);
+        }
+    }
+
+    /**
+     * @param topic the topic
+     * @param conn a connection that receives the topic's broadcasts from now on
+     */
+    public void join(String topic, Conn conn) {
+        Objects.requireNonNull(topic, "topic");
+        Subscriber subscriber = subscribers.computeIfAbsent(conn, c -> new Subscriber(this, c, queueCapacity));
+        subscriber.topics.add(topic);
+        topics.compute(topic, (name, set) -> {
+            Set<Subscriber> members = set != null ? set : ConcurrentHashMap.newKeySet();
+            members.add(subscriber);
+            return members;
+        });
+        if (subscriber.isDropped()) {
+            // Dropped concurrently: undo so that a dead connection does not linger in the topic.
+            leave(conn);
+        }
+    }
+
+    /**
+     * @param topic the topic
+     * @param conn a connection that receives no more of the topic's broadcasts
+     */
+    public void leave(String topic, Conn conn) {
+        Subscriber subscriber = subscribers.get(conn);
+        if (subscriber == null) {
+            return;
+        }
+        subscriber.topics.remove(topic);
+        removeFromTopic(topic, subscriber);
+    }
+
+    /**
+     * Removes a connection from every topic; call it when the connection ends. Messages still
+     * queued for it are discarded.
+     *
+     * @param conn the connection
+     */
+    public void leave(Conn conn) {
+        Subscriber subscriber = subscribers.remove(conn);
+        if (subscriber == null) {
+            return;
+        }
+        subscriber.markDropped();
+        for (String topic : subscriber.topics) {
+            removeFromTopic(topic, subscriber);
+        }
+    }
+
+    private void removeFromTopic(String topic, Subscriber subscriber) {
+        topics.computeIfPresent(topic, (name, set) -> {
+            set.remove(subscriber);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /**
+     * Sends a text message to every connection of the topic, on every instance.
+     *
+     * @param topic the topic
+     * @param text the message
+     */
+    public void broadcastText(String topic, String text) {
+        broadcast(topic, WebSocket.TEXT_MESSAGE, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends a message to every connection of the topic, on every instance. Returns at once: the
+     * message is queued on each receiver. Broadcasts from one thread arrive in the order made.
+     *
+     * @param topic the topic
+     * @param messageType {@link WebSocket#TEXT_MESSAGE} or {@link WebSocket#BINARY_MESSAGE}
+     * @param data the payload (copied)
+     */
+    public void broadcast(String topic, int messageType, byte[] data) {
+        Objects.requireNonNull(topic, "topic");
+        if (messageType != WebSocket.TEXT_MESSAGE && messageType != WebSocket.BINARY_MESSAGE) {
+            throw new IllegalArgumentException("Only text and binary messages can be broadcast: " + messageType);
+        }
+        PreparedMessage message = new PreparedMessage(messageType, data);
+        published.incrementAndGet();
+        deliverLocally(topic, message);
+        if (relay != null) {
+            // The prepared message copied the payload, so the caller may reuse its array.
+            relay.publish(topic, messageType, message.data());
+        }
+    }
+
+    /**
+     * Queues a message for one joined connection behind its broadcasts, so that a handler's own
+     * replies do not race the hub's writes.
+     *
+     * @param conn a connection that joined a topic
+     * @param messageType text or binary
+     * @param data the payload (copied)
+     * @return false when the connection is not joined, or the message was dropped by the policy
+     */
+    public boolean send(Conn conn, int messageType, byte[] data) {
+        Subscriber subscriber = subscribers.get(conn);
+        if (subscriber == null) {
+            return false;
+        }
+        return offer(subscriber, new PreparedMessage(messageType, data));
+    }
+
+    /** @param topic the topic; @return how many of this instance's connections receive it */
+    public int size(String topic) {
+        Set<Subscriber> members = topics.get(topic);
+        return members == null ? 0 : members.size();
+    }
+
+    /** @return the counts since start */
+    public HubStats stats() {
+        return new HubStats(published.get(), delivered.sum(), droppedMessages.get(), droppedConnections.get(),
+                relay == null ? 0 : relay.lostOnPublish(), relay == null ? 0 : relay.lostOnReceive());
+    }
+
+    /** Stops the relay and the senders; connections stay open. */
+    public void close() {
+        if (relay != null) {
+            relay.stop();
+        }
+        senders.shutdownNow();
+        try {
+            senders.awaitTermination(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deliverFromRelay(String topic, int messageType, byte[] data) {
+        deliverLocally(topic, new PreparedMessage(messageType, data));
+    }
+
+    private void deliverLocally(String topic, PreparedMessage message) {
+        Set<Subscriber> members = topics.get(topic);
+        if (members == null) {
+            return;
+        }
+        for (Subscriber subscriber : members) {
+            offer(subscriber, message);
+        }
+    }
+
+    private boolean offer(Subscriber subscriber, PreparedMessage message) {
+        if (subscriber.offer(message)) {
+            return true;
+        }
+        droppedMessages.incrementAndGet();
+        if (policy == SlowReceiverPolicy.DROP_CONNECTION) {
+            drop(subscriber, "its send queue is full (" + queueCapacity + " messages)", null);
+        }
+        return false;
+    }
+
+    void dropAfterWriteFailure(Subscriber subscriber, Exception cause) {
+        drop(subscriber, "a write failed", cause);
+    }
+
+    private void drop(Subscriber subscriber, String why, Exception cause) {
+        if (subscribers.remove(subscriber.conn, subscriber)) {
+            droppedMessages.addAndGet(subscriber.markDropped());
+            droppedConnections.incrementAndGet();
+            for (String topic : subscriber.topics) {
+                removeFromTopic(topic, subscriber);
+            }
+            log.debug("Hub drops connection {}: {}{}", subscriber.conn.remoteAddr(), why,
+                    cause == null ? "" : " (" + cause + ")");
+            // Closing wakes the handler's blocked read; off the broadcasting thread, as it may block briefly.
+            Runnable close = () -> {
+                try {
+                    subscriber.conn.close();
+                } catch (IOException e) {
+                    log.debug("Closing a dropped connection failed: {}", e.toString());
+                }
+            };
+            try {
+                senders.execute(close);
+            } catch (RejectedExecutionException e) {
+                close.run();
+            }
+        } else {
+            subscriber.markDropped();
+        }
+    }
+
+    void countDelivered() {
+        delivered.increment();
+    }
+
+    ExecutorService senders() {
+        return senders;
+    }
+
+    Duration writeTimeout() {
+        return writeTimeout;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.conduit.websocket.spring.hub;
+
+import dev.conduit.websocket.spring.hub.redis.RedisHubRelay;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Auto-configuration of the {@link Hub}: in memory by default; relayed through Redis pub/sub when
+ * Spring Data Redis is present and {@code conduit.websocket.hub.redis.enabled=true}; measured by
+ * Micrometer when it is present. Every bean backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"})
+@ConditionalOnClass(name = "dev.conduit.websocket.Conn")
+@ConditionalOnProperty(prefix = "conduit.websocket.hub", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HubProperties.class)
+public class HubAutoConfiguration {
+
+    /**
+     * @param properties the settings
+     * @param relay the relay to other instances, if any
+     * @return the hub
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Hub conduitWebSocketHub(HubProperties properties, ObjectProvider<HubRelay> relay) {
+        return new Hub(properties.getQueueCapacity(), properties.getSlowReceiverPolicy(), properties.getWriteTimeout(),
+                SenderExecutors.create(properties.isVirtualThreads(), properties.getSenderThreads()), relay.getIfUnique());
+    }
+
+    /** The Redis relay, when Spring Data Redis is present and the property turns it on. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.data.redis.connection.RedisConnectionFactory")
+    @ConditionalOnProperty(prefix = "conduit.websocket.hub.redis", name = "enabled", havingValue = "true")
+    static class RedisRelayConfiguration {
+
+        /**
+         * @param connectionFactory the application's Redis connection (spring.data.redis.*)
+         * @param properties the settings
+         * @return the relay
+         */
+        @Bean
+        @ConditionalOnMissingBean(HubRelay.class)
+        RedisHubRelay conduitWebSocketHubRedisRelay(RedisConnectionFactory connectionFactory, HubProperties properties) {
+            return new RedisHubRelay(connectionFactory, properties.getRedis().getChannel(),
+                    properties.getRedis().getPublishQueueCapacity(), properties.getRedis().getPublishTimeout());
+        }
+    }
+
+    /** Micrometer meters for the hub; Actuator binds every MeterBinder bean to its registries. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class HubMetricsConfiguration {
+
+        /**
+         * @param hub the hub
+         * @return the binder of the hub's meters
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        HubMeterBinder conduitWebSocketHubMeterBinder(Hub hub) {
+            return new HubMeterBinder(hub);
+        }
+    }
+}

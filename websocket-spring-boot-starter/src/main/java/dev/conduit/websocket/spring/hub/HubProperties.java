@@ -1,0 +1,137 @@
+package dev.conduit.websocket.spring.hub;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the {@link Hub}, under {@code conduit.websocket.hub}.
+ */
+@ConfigurationProperties(prefix = "conduit.websocket.hub")
+public class HubProperties {
+
+    /** Whether to register the Hub bean. */
+    private boolean enabled = true;
+
+    /** Messages queued for one connection before the slow-receiver policy applies. */
+    private int queueCapacity = 256;
+
+    /** What happens to a connection whose queue is full: close it (drop-connection) or skip the message for it (drop-message). */
+    private SlowReceiverPolicy slowReceiverPolicy = SlowReceiverPolicy.DROP_CONNECTION;
+
+    /** How long one write to one connection may take; a connection that takes longer is closed and dropped. */
+    private Duration writeTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Whether the senders run on virtual threads when the runtime has them (Java 21+). Otherwise a
+     * pool of sender-threads platform threads writes to all connections.
+     */
+    private boolean virtualThreads = true;
+
+    /** Size of the sender pool when virtual threads are not used. A connection stuck in a write holds one for up to write-timeout. */
+    private int senderThreads = 16;
+
+    private final Redis redis = new Redis();
+
+    /** Relaying broadcasts to other instances through Redis pub/sub (needs Spring Data Redis). */
+    public static class Redis {
+
+        /** Whether broadcasts go to every instance through Redis pub/sub (needs spring-boot-starter-data-redis). */
+        private boolean enabled = false;
+
+        /** The pub/sub channel shared by every instance of the application. */
+        private String channel = "conduit:websocket:hub";
+
+        /** Broadcasts waiting to be published to Redis; beyond, further ones are counted lost (Redis down or slow). */
+        private int publishQueueCapacity = 10000;
+
+        /**
+         * How long a batch of publishes waits for Redis's replies; past it the batch counts as lost.
+         * The Lettuce command timeout (spring.data.redis.timeout) applies too.
+         */
+        private Duration publishTimeout = Duration.ofSeconds(2);
+
+        public Duration getPublishTimeout() {
+            return publishTimeout;
+        }
+
+        public void setPublishTimeout(Duration publishTimeout) {
+            this.publishTimeout = publishTimeout;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getChannel() {
+            return channel;
+        }
+
+        public void setChannel(String channel) {
+            this.channel = channel;
+        }
+
+        public int getPublishQueueCapacity() {
+            return publishQueueCapacity;
+        }
+
+        public void setPublishQueueCapacity(int publishQueueCapacity) {
+            this.publishQueueCapacity = publishQueueCapacity;
+        }
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public int getQueueCapacity() {
+        return queueCapacity;
+    }
+
+    public void setQueueCapacity(int queueCapacity) {
+        this.queueCapacity = queueCapacity;
+    }
+
+    public SlowReceiverPolicy getSlowReceiverPolicy() {
+        return slowReceiverPolicy;
+    }
+
+    public void setSlowReceiverPolicy(SlowReceiverPolicy slowReceiverPolicy) {
+        this.slowReceiverPolicy = slowReceiverPolicy;
+    }
+
+    public Duration getWriteTimeout() {
+        return writeTimeout;
+    }
+
+    public void setWriteTimeout(Duration writeTimeout) {
+        this.writeTimeout = writeTimeout;
+    }
+
+    public boolean isVirtualThreads() {
+        return virtualThreads;
+    }
+
+    public void setVirtualThreads(boolean virtualThreads) {
+        this.virtualThreads = virtualThreads;
+    }
+
+    public int getSenderThreads() {
+        return senderThreads;
+    }
+
+    public void setSenderThreads(int senderThreads) {
+        this.senderThreads = senderThreads;
+    }
+
+    public Redis getRedis() {
+        return redis;
+    }
+}

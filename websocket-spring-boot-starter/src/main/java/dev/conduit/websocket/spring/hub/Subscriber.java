@@ -1,0 +1,98 @@
+package dev.conduit.websocket.spring.hub;
+
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.PreparedMessage;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connection joined to the hub: its bounded send queue and its sender. At most one sender task
+ * per connection is queued or running, so the connection has a single writer and its messages keep
+ * the order they were queued in.
+ */
+final class Subscriber implements Runnable {
+    // A sender on a shared pool yields after this many messages so that busy connections take turns.
+    private static final int BATCH = 64;
+
+    final Conn conn;
+    final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final Hub hub;
+    private final ArrayBlockingQueue<PreparedMessage> queue;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile boolean dropped;
+
+    Subscriber(Hub hub, Conn conn, int capacity) {
+        this.hub = hub;
+        this.conn = conn;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    /** @return false when the queue is full */
+    boolean offer(PreparedMessage message) {
+        if (dropped) {
+            return true;
+        }
+        if (!queue.offer(message)) {
+            return false;
+        }
+        schedule();
+        return true;
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                hub.senders().execute(this);
+            } catch (RejectedExecutionException e) {
+                // The hub is closing: nothing more is sent.
+                scheduled.set(false);
+            }
+        }
+    }
+
+    /** Marks the subscriber dropped; @return the messages it still had queued */
+    int markDropped() {
+        dropped = true;
+        int left = queue.size();
+        queue.clear();
+        return left;
+    }
+
+    boolean isDropped() {
+        return dropped;
+    }
+
+    @Override
+    public void run() {
+        int sent = 0;
+        while (true) {
+            PreparedMessage message;
+            while (!dropped && (message = queue.poll()) != null) {
+                try {
+                    conn.setWriteDeadline(Instant.now().plus(hub.writeTimeout()));
+                    conn.writePreparedMessage(message);
+                    hub.countDelivered();
+                } catch (IOException | RuntimeException e) {
+                    hub.dropAfterWriteFailure(this, e);
+                    return;
+                }
+                if (++sent == BATCH) {
+                    // Let other connections' senders run; this one is requeued behind them.
+                    scheduled.set(false);
+                    schedule();
+                    return;
+                }
+            }
+            scheduled.set(false);
+            // A message offered after the last poll but before the flag cleared would wait forever.
+            if (dropped || queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+}
