@@ -47,7 +47,8 @@ public class HubAutoConfiguration {
          * @param properties the settings
          * @return the relay
          */
-        @Bean
+        // Stopped before the connection factory it uses is destroyed (it depends on it); the hub's close stops it too.
+        @Bean(destroyMethod = "stop")
         @ConditionalOnMissingBean(HubRelay.class)
         RedisHubRelay conduitWebSocketHubRedisRelay(RedisConnectionFactory connectionFactory, HubProperties properties) {
             return new RedisHubRelay(connectionFactory, properties.getRedis().getChannel(),

@@ -35,7 +35,7 @@ public interface HubRelay {
      */
     void publish(String topic, int messageType, byte[] data);
 
-    /** Stops relaying and releases threads and connections. */
+    /** Stops relaying and releases threads and connections; later calls do nothing. */
     void stop();
 
     /** @return messages this instance could not hand to the other instances (the relay was down or full) */

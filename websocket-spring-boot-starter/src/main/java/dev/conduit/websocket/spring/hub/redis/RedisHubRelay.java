@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public class RedisHubRelay implements HubRelay {
     private final Map<UUID, Long> lastSequence = new ConcurrentHashMap<>();
     private final AtomicLong lostOnPublish = new AtomicLong();
     private final AtomicLong lostOnReceive = new AtomicLong();
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private long nextSequence = 1;
     private volatile Thread publisher;
     private RedisMessageListenerContainer container;
@@ -205,6 +207,9 @@ public class RedisHubRelay implements HubRelay {
 
     @Override
     public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         Thread thread = publisher;
         publisher = null;
         if (thread != null) {
