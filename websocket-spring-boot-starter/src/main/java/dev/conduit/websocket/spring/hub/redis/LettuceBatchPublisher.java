@@ -37,6 +37,9 @@ final class LettuceBatchPublisher {
                 reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (TimeoutException e) {
+            // Cancelled commands still waiting in Lettuce's reconnect buffer are not sent later, so
+            // what the publisher counts as lost matches what the others miss.
+            replies.forEach(reply -> reply.cancel(false));
             throw new QueryTimeoutException("Redis did not confirm " + batch.size() + " publishes within " + timeout, e);
         } catch (ExecutionException e) {
             throw new RedisSystemException("Publishing to Redis failed", e.getCause());
