@@ -125,21 +125,26 @@ final class ConnWriter {
         if (client) {
             // A client frame needs a fresh mask per connection (gorilla shares one): frame it here.
             byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
-            acquireMessage();
-            try {
-                writeFrame(true, type, raw, 0, raw.length);
-                listener.messageWritten(type, raw.length);
-            } finally {
-                releaseMessage();
-            }
+            writeSingleFrameMessage(false, type, raw, message.length());
             return;
         }
-        byte[] wire = message.encoding(PreparedKey.SERVER_PLAIN, d -> {
-            byte[] frame = new byte[FrameEncoder.headerSize(d.length, false) + d.length];
-            int h = FrameEncoder.writeHeader(frame, 0, true, false, type, d.length, false, 0);
-            System.arraycopy(d, 0, frame, h, d.length);
-            return frame;
-        });
+        byte[] wire = message.encoding(PreparedKey.SERVER_PLAIN, d -> serverFrame(false, type, d));
+        writeWireMessage(type, wire, message.length());
+    }
+
+    /** One whole message as one (masked, on the client) frame, under the message lock. */
+    private void writeSingleFrameMessage(boolean rsv1, int type, byte[] payload, long messageLength) throws IOException {
+        acquireMessage();
+        try {
+            writeFrame(true, rsv1, type, payload, 0, payload.length);
+            listener.messageWritten(type, messageLength);
+        } finally {
+            releaseMessage();
+        }
+    }
+
+    /** A server frame encoded once (for a PreparedMessage), written as it is. */
+    private void writeWireMessage(int type, byte[] wire, long messageLength) throws IOException {
         acquireMessage();
         try {
             lockFrame(writeDeadline);
@@ -149,10 +154,17 @@ final class ConnWriter {
             } finally {
                 unlockFrame();
             }
-            listener.messageWritten(type, message.length());
+            listener.messageWritten(type, messageLength);
         } finally {
             releaseMessage();
         }
+    }
+
+    private static byte[] serverFrame(boolean rsv1, int type, byte[] payload) {
+        byte[] frame = new byte[FrameEncoder.headerSize(payload.length, false) + payload.length];
+        int h = FrameEncoder.writeHeader(frame, 0, true, rsv1, type, payload.length, false, 0);
+        System.arraycopy(payload, 0, frame, h, payload.length);
+        return frame;
     }
 
     /**
@@ -171,34 +183,11 @@ final class ConnWriter {
         int level = compression.level();
         byte[] z = message.encoding(new CompressedPayloadKey(level), d -> ConnCompression.compressStandalone(d, level));
         if (client) {
-            acquireMessage();
-            try {
-                writeFrame(true, true, type, z, 0, z.length);
-                listener.messageWritten(type, message.length());
-            } finally {
-                releaseMessage();
-            }
+            writeSingleFrameMessage(true, type, z, message.length());
             return;
         }
-        byte[] wire = message.encoding(new CompressedServerFrameKey(level), d -> {
-            byte[] frame = new byte[FrameEncoder.headerSize(z.length, false) + z.length];
-            int h = FrameEncoder.writeHeader(frame, 0, true, true, type, z.length, false, 0);
-            System.arraycopy(z, 0, frame, h, z.length);
-            return frame;
-        });
-        acquireMessage();
-        try {
-            lockFrame(writeDeadline);
-            try {
-                checkWritable();
-                writeRaw(wire, 0, wire.length);
-            } finally {
-                unlockFrame();
-            }
-            listener.messageWritten(type, message.length());
-        } finally {
-            releaseMessage();
-        }
+        byte[] wire = message.encoding(new CompressedServerFrameKey(level), d -> serverFrame(true, type, z));
+        writeWireMessage(type, wire, message.length());
     }
 
     OutputStream nextWriter(int messageType) throws IOException {
