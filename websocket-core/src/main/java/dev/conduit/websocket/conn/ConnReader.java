@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -133,8 +134,9 @@ final class ConnReader {
                     // Grow by doubling what arrived, at most to the end of this frame: a declared length
                     // alone must not size the array (a peer could declare 2^62 and send 64 KiB).
                     long want = Math.max(data.length * 2L, 256);
-                    if (frames.remaining() > 0) {
-                        want = Math.min(want, n + frames.remaining());
+                    long rest = frames.remaining();
+                    if (rest > 0 && rest < want - n) {
+                        want = n + rest; // compared as a difference: n + rest could overflow
                     }
                     data = Arrays.copyOf(data, (int) Math.min(want, MAX_ARRAY));
                 }
@@ -221,7 +223,9 @@ final class ConnReader {
                 // The frame reader allows RSV1 only here, and only when compression was negotiated.
                 messageCompressed = h.rsv1();
             }
-            messageLength += h.payloadLength();
+            // Saturating: two 63-bit lengths would wrap to a negative total and slip past the limit.
+            messageLength = h.payloadLength() > Long.MAX_VALUE - messageLength ? Long.MAX_VALUE
+                    : messageLength + h.payloadLength();
             long limit = readLimit;
             if (messageCompressed && limit > 0) {
                 // The limit applies to the inflated size (checked while inflating); the compressed
@@ -423,6 +427,7 @@ final class ConnReader {
         }
 
         int readLocked(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length); // a negative length would read 0 forever
             if (stale || done) {
                 return -1;
             }

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Parses frames from a byte source through one read buffer: headers (validated as RFC 6455 §5.2
@@ -152,6 +153,7 @@ public final class FrameReader {
      * @throws IOException the transport's error
      */
     public int readPayload(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length); // a negative length would return 0 forever
         int want = (int) Math.min(len, remaining);
         if (want <= 0) {
             return 0;

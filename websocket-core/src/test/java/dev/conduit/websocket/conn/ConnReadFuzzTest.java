@@ -80,7 +80,8 @@ class ConnReadFuzzTest {
                 }
                 throw new ReadEnded(e, messages);
             }
-        }, bound);
+        }, bound, () -> "bytes=" + java.util.HexFormat.of().formatHex(bytes) + " chunks=" + java.util.Arrays.toString(chunks)
+                + " readLimit=" + readLimit + " streaming=" + streaming + " readSize=" + readSize);
         assertThat(o.allocatedBytes()).as("bytes allocated for a %d-byte input", bytes.length).isLessThanOrEqualTo(bound);
         if (!(o.thrown() instanceof ReadEnded ended)) {
             throw new AssertionError("undocumented failure for a " + bytes.length + "-byte input", o.thrown());

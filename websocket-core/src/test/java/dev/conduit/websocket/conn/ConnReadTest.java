@@ -211,6 +211,43 @@ class ConnReadTest {
         }
     }
 
+    /** A masked continuation frame declaring 2^63-1 payload bytes, followed by only {@code sent} of them. */
+    private static byte[] hugeContinuation(int sent) {
+        byte[] head = new byte[14 + sent];
+        head[0] = (byte) 0x80; // FIN, continuation
+        head[1] = (byte) 0xff; // MASK, 64-bit length
+        long max = Long.MAX_VALUE;
+        for (int i = 0; i < 8; i++) {
+            head[2 + i] = (byte) (max >>> (56 - 8 * i));
+        }
+        return head; // key 0 and zero payload bytes: unmasked they stay zeros
+    }
+
+    /** Found by ConnReadFuzzTest: 31 + (2^63-1) wrapped to a negative message length and passed the limit. */
+    @Test
+    void aContinuationDeclaring2To63BytesStillHitsTheReadLimit() throws Exception {
+        try (Loopback.Raw raw = Loopback.raw(ConnSettings.server().readLimit(65536))) {
+            raw.send(concat(frame(false, 2, new byte[31]), hugeContinuation(300)));
+            Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> catchThrowable(() -> raw.conn().readMessage()));
+            assertThat(t).isInstanceOf(ReadLimitException.class);
+            assertThat(closeCodeSent(raw)).isEqualTo(1009);
+        }
+    }
+
+    /** Found by ConnReadFuzzTest: n + 2^63-ish wrapped while growing the array, and readMessage spun forever. */
+    @Test
+    void withoutALimitAContinuationDeclaring2To63BytesReadsUntilThePeerGoes() throws Exception {
+        try (Loopback.Raw raw = server()) {
+            raw.send(concat(frame(false, 2, new byte[31]), hugeContinuation(300)));
+            raw.peer().shutdownOutput();
+            Throwable t = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> catchThrowable(() -> raw.conn().readMessage()));
+            assertThat(t).isInstanceOf(CloseException.class);
+            assertThat(((CloseException) t).code()).isEqualTo(CLOSE_ABNORMAL_CLOSURE);
+        }
+    }
+
     /**
      * After an error close the server reads on only until the peer's close frame, then closes TCP
      * (RFC 6455 §7.1.1: the server closes first) — it does not wait for a FIN the peer will not

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +28,7 @@ public final class FuzzRun {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private static volatile Thread running;
+    private static volatile Supplier<String> input = () -> "(not described)";
     private static volatile long startedNanos;
 
     static {
@@ -58,6 +60,19 @@ public final class FuzzRun {
      * @return what it did (on the second run if there was one)
      */
     public static <T> Outcome<T> run(Callable<T> body, long bound) {
+        return run(body, bound, () -> "(not described)");
+    }
+
+    /**
+     * As {@link #run(Callable, long)}, naming the input in a hang report so it can be replayed.
+     *
+     * @param body the code under test
+     * @param bound the allocation a bounded parser stays below
+     * @param describe the input, computed only if it hangs
+     * @return what it did
+     */
+    public static <T> Outcome<T> run(Callable<T> body, long bound, Supplier<String> describe) {
+        input = describe;
         Outcome<T> first = run(body);
         return first.allocatedBytes() <= bound ? first : run(body);
     }
@@ -101,7 +116,7 @@ public final class FuzzRun {
             Thread t = running;
             if (t != null && System.nanoTime() - startedNanos > HANG_SECONDS * 1_000_000_000L) {
                 String report = "FUZZ HANG: one input ran longer than " + HANG_SECONDS + "s; " + t + " ("
-                        + t.getState() + ", " + THREADS.getThreadCpuTime(t.getId()) / 1_000_000 + " ms CPU in all) at:\n"
+                        + t.getState() + ", " + THREADS.getThreadCpuTime(t.getId()) / 1_000_000 + " ms CPU in all), input " + input.get() + ", at:\n"
                         + Arrays.stream(t.getStackTrace()).map(s -> "\tat " + s).collect(Collectors.joining("\n"))
                         + "\n\nAll threads:\n" + allStacks();
                 System.err.println(report);
