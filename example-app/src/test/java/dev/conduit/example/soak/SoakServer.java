@@ -33,12 +33,14 @@ final class SoakServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final Thread reaper;
 
-    private SoakServer(Jdk jdk, Process process, Path log, int port) {
+    private SoakServer(Jdk jdk, Process process, Path log, int port, Thread reaper) {
         this.jdk = jdk;
         this.process = process;
         this.log = log;
         this.port = port;
+        this.reaper = reaper;
     }
 
     /**
@@ -61,9 +63,12 @@ final class SoakServer implements AutoCloseable {
         command.addAll(List.of(extraArgs));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
+        // If surefire's fork timeout stops this JVM, the server must not outlive it.
+        Thread reaper = new Thread(process::destroyForcibly, "soak-server-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         try {
             int port = awaitPort(process, log);
-            return new SoakServer(jdk, process, log, port);
+            return new SoakServer(jdk, process, log, port, reaper);
         } catch (Throwable e) {
             process.destroyForcibly();
             throw e;
@@ -155,6 +160,7 @@ final class SoakServer implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(20, TimeUnit.SECONDS);
         }
+        Runtime.getRuntime().removeShutdownHook(reaper);
     }
 
     private static int awaitPort(Process process, Path log) throws IOException, InterruptedException {
