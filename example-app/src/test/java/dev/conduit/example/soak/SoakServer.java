@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * {@code target/soak/NAME-server.log}. {@link #close()} kills it.
  */
 final class SoakServer implements AutoCloseable {
-    private static final Pattern STARTED = Pattern.compile("Tomcat started on port (\\d+)");
+    private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total[^\\n]*?used (\\d+)K");
 
     private final Jdk jdk;
@@ -44,7 +44,7 @@ final class SoakServer implements AutoCloseable {
     }
 
     /**
-     * Starts the server and waits until Tomcat listens.
+     * Starts the server and waits until the application has started.
      *
      * @param jdk the JDK to run it on
      * @param name names the log file
@@ -167,8 +167,9 @@ final class SoakServer implements AutoCloseable {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < end) {
             String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-            Matcher m = STARTED.matcher(text);
-            if (m.find()) {
+            Matcher m = PORT.matcher(text);
+            // Wait for the whole application, not just Tomcat: the starter's limits line comes in between.
+            if (text.contains("Started ExampleApplication") && m.find()) {
                 return Integer.parseInt(m.group(1));
             }
             if (!process.isAlive()) {

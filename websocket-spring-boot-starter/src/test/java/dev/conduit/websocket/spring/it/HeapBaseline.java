@@ -17,6 +17,21 @@ final class HeapBaseline {
     private HeapBaseline() {
     }
 
+    /** @return this JVM's open file descriptors ({@code /proc/self/fd}) */
+    static int openFileDescriptors() {
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        return fds == null ? 0 : fds.length;
+    }
+
+    /** Polls (at most 20 s) until this JVM's open descriptors are at most {@code baseline}; fails with the last count. */
+    static void awaitFileDescriptorsBack(int baseline) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (openFileDescriptors() > baseline && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(openFileDescriptors()).as("open file descriptors").isLessThanOrEqualTo(baseline);
+    }
+
     /** @return heap bytes in use after {@code System.gc()} (a full collection on G1 and Parallel) */
     static long usedAfterGc() {
         System.gc();
