@@ -53,7 +53,6 @@ class EchoMessagesSoak {
                 t.join();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            SoakClient.closeAll(conns, 4);
 
             SoakClient.record(String.format("messages java%d: %,d echoed over %d connections in %.1f s = %,.0f messages/s"
                     + " (%,d MiB each way); lost %d, corrupted %d, out of order %d; loadavg before %s",
@@ -64,6 +63,7 @@ class EchoMessagesSoak {
             assertThat(sent.sum() - received.sum()).as("lost").isZero();
             assertThat(corrupted.sum()).as("corrupted").isZero();
             assertThat(outOfOrder.sum()).as("out of order").isZero();
+            SoakClient.closeAll(conns, 4);
 
             assertThat(SoakClient.awaitActive(server, 0)).as("open connections after closing").isZero();
             ResourceUse after = server.awaitBaseline(baseline, ConnectionLimitSoak.TOLERANCE, 60);

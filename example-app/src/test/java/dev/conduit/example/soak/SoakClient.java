@@ -47,8 +47,16 @@ final class SoakClient {
                 dials.add(pool.submit(() -> DIALER.dial(uri)));
             }
             List<Conn> conns = new ArrayList<>(count);
-            for (Future<Conn> dial : dials) {
-                conns.add(dial.get());
+            try {
+                for (Future<Conn> dial : dials) {
+                    conns.add(dial.get());
+                }
+            } catch (Exception e) {
+                // Do not leave the opened ones to the garbage collector.
+                for (Conn conn : conns) {
+                    conn.close();
+                }
+                throw e;
             }
             return conns;
         } finally {
