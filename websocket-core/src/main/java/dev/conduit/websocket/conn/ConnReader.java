@@ -43,6 +43,8 @@ final class ConnReader {
     private long readLimit;
     private long messageLength;
     private boolean fragmentOpen;
+    /** A header failed to parse: where the next frame starts is unknown. */
+    private boolean frameBoundaryLost;
     private MessageStream current;
     /** permessage-deflate, or null when not negotiated. */
     private ConnCompression compression;
@@ -159,6 +161,29 @@ final class ConnReader {
         }
     }
 
+    /**
+     * After an error close: skips the peer's frames until its close frame, so the caller can close
+     * the transport right after the close handshake instead of waiting for the peer's FIN (a peer
+     * that follows RFC 6455 §7.1.1 waits for the server to close TCP first). Only while the frame
+     * boundaries are still known; after a bad header the caller discards raw bytes instead.
+     *
+     * @return true when the peer's close frame arrived, false if the frames stopped parsing
+     * @throws IOException the transport's error, its end or the read deadline
+     */
+    boolean skipUntilPeerClose() throws IOException {
+        if (frameBoundaryLost) {
+            return false;
+        }
+        try {
+            while (frames.readHeader().opcode() != Opcode.CLOSE) {
+                // data and control frames alike: the connection is failed, nothing is delivered
+            }
+            return true;
+        } catch (ProtocolException e) {
+            return false;
+        }
+    }
+
     void setReadLimit(long limit) {
         this.readLimit = limit;
     }
@@ -172,7 +197,13 @@ final class ConnReader {
     /** Reads frames, handling control frames in place, until a data or continuation frame. */
     private FrameHeader nextDataFrame() throws IOException {
         while (true) {
-            FrameHeader h = frames.readHeader();
+            FrameHeader h;
+            try {
+                h = frames.readHeader();
+            } catch (ProtocolException e) {
+                frameBoundaryLost = true; // the bad header's length cannot be trusted to find the next one
+                throw e;
+            }
             int op = h.opcode();
             if (Opcode.isControl(op)) {
                 handleControl(op);

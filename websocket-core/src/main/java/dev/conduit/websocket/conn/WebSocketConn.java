@@ -198,7 +198,8 @@ public final class WebSocketConn implements Conn {
     /**
      * After an error close (1002, 1007, 1009) the reader is failed, yet the peer may still be
      * sending. Closing with unread bytes makes TCP send a reset, which can destroy our close frame
-     * before the peer reads it; reading until the peer closes (or the deadline) ends with a FIN.
+     * before the peer reads it; reading until the peer's close frame (or, when the frames no longer
+     * parse, its FIN or the deadline) ends with a FIN.
      */
     private void discardInput(Instant deadline) {
         if (!reader.readLock.tryLock()) {
@@ -206,6 +207,9 @@ public final class WebSocketConn implements Conn {
         }
         try {
             net.setReadDeadline(deadline);
+            if (reader.skipUntilPeerClose()) {
+                return; // close handshake complete: the server closes TCP first (RFC 6455 §7.1.1)
+            }
             byte[] scratch = new byte[8192];
             while (net.read(scratch, 0, scratch.length) >= 0) {
                 // discard

@@ -34,8 +34,6 @@ import java.util.function.Predicate;
  * </ol>
  */
 public final class ServerHandshake {
-    private static final System.Logger LOG = System.getLogger(ServerHandshake.class.getName());
-
     private final List<String> subprotocols;
     private final SubprotocolSelector selector;
     private final Predicate<HandshakeRequest> originCheck;
@@ -46,7 +44,7 @@ public final class ServerHandshake {
      * @param subprotocols the server's supported subprotocols, empty for none
      * @param selector how a subprotocol is chosen, {@code null} for {@link SubprotocolSelector#CLIENT_PREFERENCE}
      * @param originCheck whether a request's origin is allowed
-     * @param originRule a description of the origin check, for the log line of a refusal
+     * @param originRule a description of the origin check, named in the 403's reason
      * @param compressionEnabled whether permessage-deflate may be negotiated
      */
     public ServerHandshake(List<String> subprotocols, SubprotocolSelector selector,
@@ -59,7 +57,7 @@ public final class ServerHandshake {
      * @param subprotocols the server's supported subprotocols, empty for none
      * @param selector how a subprotocol is chosen, {@code null} for {@link SubprotocolSelector#CLIENT_PREFERENCE}
      * @param originCheck whether a request's origin is allowed
-     * @param originRule a description of the origin check, for the log line of a refusal
+     * @param originRule a description of the origin check, named in the 403's reason
      * @param compression what permessage-deflate may be negotiated
      */
     public ServerHandshake(List<String> subprotocols, SubprotocolSelector selector,
@@ -120,8 +118,6 @@ public final class ServerHandshake {
             throw new HandshakeException(400, "not a websocket handshake: 'Host' header is missing");
         }
         if (!originCheck.test(request)) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "websocket upgrade refused: origin '" + request.header("Origin")
-                    + "' not allowed by " + originRule + " (Host: " + host + ")");
             throw new HandshakeException(403, "request origin not allowed by " + originRule);
         }
         if (responseHeaders != null) {

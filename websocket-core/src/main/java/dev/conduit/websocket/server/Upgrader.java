@@ -64,6 +64,7 @@ import java.util.function.Predicate;
  * {@code upgrade} throws the {@link HandshakeException} so the caller knows.
  */
 public final class Upgrader {
+    private static final System.Logger LOG = System.getLogger(Upgrader.class.getName());
     private final Duration handshakeTimeout;
     private final int readBufferSize;
     private final int writeBufferSize;
@@ -287,6 +288,11 @@ public final class Upgrader {
     }
 
     private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
+        // The one log line of a refusal (callers such as the starter do not log it again). A 403 names
+        // the origin as well as the rule, so an operator can tell a misconfigured allow-list from an attack.
+        LOG.log(System.Logger.Level.DEBUG, () -> "websocket upgrade of " + printable(request.getRequestURI())
+                + " from " + request.getRemoteAddr() + " refused with " + e.status() + ": " + e.getMessage()
+                + (e.status() == 403 ? " (Origin: '" + printable(request.getHeader("Origin")) + "')" : ""));
         // Before the answer is written, so that whoever sees the refusal also sees it counted.
         listener.handshakeFailed(e.status(), e);
         try {
@@ -295,6 +301,23 @@ public final class Upgrader {
             e.addSuppressed(writeFailure);
         }
         return e;
+    }
+
+    /** A request value in a log line: control characters escaped, so a client cannot forge log lines. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "<none>";
+        }
+        StringBuilder b = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static SocketAddress address(String ip, int port) {

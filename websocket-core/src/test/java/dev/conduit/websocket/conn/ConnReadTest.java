@@ -211,6 +211,56 @@ class ConnReadTest {
         }
     }
 
+    /**
+     * After an error close the server reads on only until the peer's close frame, then closes TCP
+     * (RFC 6455 §7.1.1: the server closes first) — it does not wait for a FIN the peer will not
+     * send. The close deadline is a minute; the peer's 10 s read timeout only guards against a hang.
+     */
+    @Test
+    void afterAnErrorCloseTheServerClosesTcpOnThePeersCloseFrame() throws Exception {
+        try (Loopback.Raw raw = server()) {
+            raw.send(concat(frame(true, 1, new byte[] {'a', (byte) 0xff}), frame(true, 2, new byte[100])));
+            assertThatThrownBy(() -> raw.conn().readMessage()).isInstanceOf(ProtocolException.class);
+            Thread closer = closeInBackground(raw);
+            assertThat(closeCodeSent(raw)).isEqualTo(1007);
+            // More data first (it was in flight), then the peer's close reply; the peer keeps its side open.
+            raw.send(concat(frame(true, 2, new byte[70_000]), frame(true, 8, new byte[] {0x03, (byte) 0xef})));
+            raw.peer().setSoTimeout(10_000);
+            assertThat(raw.peer().getInputStream().read()).as("server closed TCP").isEqualTo(-1);
+            closer.join(10_000);
+            assertThat(closer.isAlive()).isFalse();
+        }
+    }
+
+    private static Thread closeInBackground(Loopback.Raw raw) {
+        Thread closer = new Thread(() -> {
+            try {
+                raw.conn().close(CLOSE_NORMAL_CLOSURE, "", java.time.Duration.ofMinutes(1));
+            } catch (IOException ignored) {
+                // the assertions are on what the peer sees
+            }
+        });
+        closer.start();
+        return closer;
+    }
+
+    @Test
+    void afterABadHeaderTheServerDiscardsUntilThePeersFin() throws Exception {
+        try (Loopback.Raw raw = server()) {
+            raw.send(0xa1, 0x80, 0, 0, 0, 0); // RSV2 set: where the next frame starts is unknown
+            assertThatThrownBy(() -> raw.conn().readMessage()).isInstanceOf(ProtocolException.class);
+            Thread closer = closeInBackground(raw);
+            assertThat(closeCodeSent(raw)).isEqualTo(1002);
+            // These bytes cannot be trusted as frames; only the FIN ends the wait.
+            raw.send(frame(true, 8, new byte[] {0x03, (byte) 0xe8}));
+            raw.peer().shutdownOutput();
+            raw.peer().setSoTimeout(10_000);
+            assertThat(raw.peer().getInputStream().read()).as("server closed TCP").isEqualTo(-1);
+            closer.join(10_000);
+            assertThat(closer.isAlive()).isFalse();
+        }
+    }
+
     @Test
     void textEndingInsideACodePointIs1007() throws Exception {
         try (Loopback.Raw raw = server()) {

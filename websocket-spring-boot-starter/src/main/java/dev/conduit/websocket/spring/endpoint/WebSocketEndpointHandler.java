@@ -118,8 +118,8 @@ public final class WebSocketEndpointHandler {
         try {
             upgrader.upgrade(request, response, null, conn -> run(reservation, conn, info));
         } catch (HandshakeException e) {
+            // Already answered, counted and logged (once, at DEBUG) by the Upgrader.
             registry.cancel(reservation);
-            log.debug("WebSocket handshake on {} refused with {}: {}", request.getRequestURI(), e.status(), e.getMessage());
         } catch (IOException | RuntimeException | Error e) {
             registry.cancel(reservation);
             throw e;

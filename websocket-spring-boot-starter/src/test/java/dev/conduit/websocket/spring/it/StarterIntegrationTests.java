@@ -8,10 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -81,6 +88,31 @@ class StarterIntegrationTests {
         client.close();
         assertThat(WsClient.refusedStatus(WsClient.HTTP.newWebSocketBuilder().header("Origin", "https://evil.example"),
                 uri("/open/partner"))).isEqualTo(403);
+    }
+
+    @Test
+    void aRefusedOriginIsLoggedOnceWithTheOriginAndTheRule() throws Exception {
+        LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+        logging.setLogLevel("dev.conduit", LogLevel.DEBUG);
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        root.addAppender(events);
+        try {
+            assertThat(WsClient.refusedStatus(
+                    WsClient.HTTP.newWebSocketBuilder().header("Origin", "https://attacker.example"),
+                    uri("/open/partner"))).isEqualTo(403);
+            List<String> lines = events.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("attacker.example") || m.contains("refused")).toList();
+            assertThat(lines).singleElement().asString()
+                    .contains("/open/partner", "403", "Origin: 'https://attacker.example'",
+                            "same-origin or patterns [https://partner.example]");
+            assertThat(events.list).filteredOn(e -> e.getFormattedMessage().equals(lines.get(0)))
+                    .singleElement().extracting(ILoggingEvent::getLevel).isEqualTo(Level.DEBUG);
+        } finally {
+            root.detachAppender(events);
+            logging.setLogLevel("dev.conduit", null);
+        }
     }
 
     @Test
