@@ -19,8 +19,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * The message size limit (1009) with its default and a configured value, and faults from the peer
  * against a running app: TCP dropped inside a frame header and inside a payload, a handler that
- * throws (1011). After each, the connection count and this JVM's open file descriptors come back to
- * their baseline (polled with a bound, never timed).
+ * throws (1011). After each, the connection count, this JVM's open file descriptors and its heap
+ * after GC come back to their baseline (polled with a bound, never timed).
  */
 class LimitsAndFaultsIntegrationTests {
     private static ConfigurableApplicationContext app;
@@ -65,7 +65,9 @@ class LimitsAndFaultsIntegrationTests {
 
     @Test
     void aPeerDroppingTcpInsideAHeaderOrAPayloadReleasesEverything() throws Exception {
+        warmUp();
         int fds = openFileDescriptors();
+        long heap = HeapBaseline.usedAfterGc();
         for (int i = 0; i < 20; i++) {
             try (RawWsPeer peer = RawWsPeer.connect(port, "/open/echo")) {
                 OutputStream out = peer.socket.getOutputStream();
@@ -80,10 +82,14 @@ class LimitsAndFaultsIntegrationTests {
         }
         awaitBaseline(0);
         awaitAtMost(LimitsAndFaultsIntegrationTests::openFileDescriptors, fds);
+        HeapBaseline.awaitBack(heap);
     }
 
     @Test
     void aHandlerThatThrowsClosesWith1011() throws Exception {
+        warmUp();
+        int fds = openFileDescriptors();
+        long heap = HeapBaseline.usedAfterGc();
         try (RawWsPeer peer = RawWsPeer.connect(port, "/open/fail")) {
             peer.send(WebSocket.TEXT_MESSAGE, "go".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // it throws after one read
             RawWsPeer.Frame f;
@@ -92,6 +98,17 @@ class LimitsAndFaultsIntegrationTests {
                 assertThat(f).isNotNull();
             } while (f.opcode() != WebSocket.CLOSE_MESSAGE);
             assertThat(f.closeCode()).isEqualTo(WebSocket.CLOSE_INTERNAL_SERVER_ERR);
+        }
+        awaitBaseline(0);
+        awaitAtMost(LimitsAndFaultsIntegrationTests::openFileDescriptors, fds);
+        HeapBaseline.awaitBack(heap);
+    }
+
+    /** One echo before a baseline, so that it includes what the first connection creates once. */
+    private static void warmUp() throws Exception {
+        try (RawWsPeer peer = RawWsPeer.connect(port, "/open/echo")) {
+            peer.send(WebSocket.BINARY_MESSAGE, new byte[16]);
+            assertThat(peer.next().payload()).hasSize(16);
         }
         awaitBaseline(0);
     }

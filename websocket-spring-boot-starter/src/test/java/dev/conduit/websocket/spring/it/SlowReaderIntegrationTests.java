@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * A peer that stops reading while the server writes: the write deadline fires once the TCP buffers
  * are full, what the server wrote until then stays bounded by those buffers (nothing queues in
- * memory without bound), the handler ends and its connection is released, and another connection
- * keeps echoing meanwhile.
+ * memory without bound), the handler ends and its connection is released, the heap after GC is back
+ * to its baseline, and another connection keeps echoing meanwhile.
  */
 class SlowReaderIntegrationTests {
     static final AtomicLong WRITTEN = new AtomicLong();
@@ -62,6 +62,16 @@ class SlowReaderIntegrationTests {
                 .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off").run()) {
             int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
             ConnectionRegistry registry = app.getBean(ConnectionRegistry.class);
+            try (RawWsPeer warmUp = RawWsPeer.connect(port, "/open/echo")) {
+                warmUp.send(WebSocket.TEXT_MESSAGE, "warm".getBytes(StandardCharsets.UTF_8));
+                assertThat(warmUp.next().payload()).hasSize(4);
+            }
+            long warmEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (registry.count() > 0 && System.nanoTime() < warmEnd) {
+                Thread.sleep(20);
+            }
+            assertThat(registry.count()).isZero();
+            long heap = HeapBaseline.usedAfterGc();
             try (RawWsPeer stalled = RawWsPeer.connect(port, "/flood");
                  RawWsPeer other = RawWsPeer.connect(port, "/open/echo")) {
                 long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -79,6 +89,8 @@ class SlowReaderIntegrationTests {
                     Thread.sleep(20);
                 }
                 assertThat(registry.count()).isEqualTo(1);
+                // What the flood wrote is gone with its connection (the echo connection is still open).
+                HeapBaseline.awaitBack(heap);
             }
         }
     }

@@ -16,7 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The keep-alive ({@code conduit.websocket.ping-interval} / {@code pong-timeout}) and the idle
  * timeout ({@code conduit.websocket.idle-timeout}) in a running app, against hand-written peers:
  * a peer that answers pings stays, one that does not (a half-open peer, as the server sees it) is
- * closed; a quiet peer gets close 1001. Both are off by default.
+ * closed, after which descriptors and heap after GC are back to their baseline; a quiet peer gets
+ * close 1001. Both are off by default.
  */
 class SupervisionIntegrationTests {
 
@@ -54,6 +55,17 @@ class SupervisionIntegrationTests {
         try (ConfigurableApplicationContext app = start("conduit.websocket.ping-interval=100ms",
                 "conduit.websocket.pong-timeout=300ms")) {
             int port = port(app);
+            try (RawWsPeer warmUp = RawWsPeer.connect(port, "/open/echo")) {
+                warmUp.send(WebSocket.TEXT_MESSAGE, "warm".getBytes(StandardCharsets.UTF_8));
+                RawWsPeer.Frame f;
+                do {
+                    f = warmUp.next();
+                    assertThat(f).isNotNull();
+                } while (f.opcode() != WebSocket.TEXT_MESSAGE);
+            }
+            awaitConnections(app, 0);
+            int fds = HeapBaseline.openFileDescriptors();
+            long heap = HeapBaseline.usedAfterGc();
             try (RawWsPeer alive = RawWsPeer.connect(port, "/open/echo");
                  RawWsPeer silent = RawWsPeer.connect(port, "/open/echo")) {
                 awaitConnections(app, 2);
@@ -89,6 +101,8 @@ class SupervisionIntegrationTests {
                 assertThat(new String(echo.payload(), StandardCharsets.UTF_8)).isEqualTo("still here");
             }
             awaitConnections(app, 0);
+            HeapBaseline.awaitFileDescriptorsBack(fds);
+            HeapBaseline.awaitBack(heap);
         }
     }
 
