@@ -2,6 +2,7 @@ package dev.conduit.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.websocket.spring.testing.WsClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

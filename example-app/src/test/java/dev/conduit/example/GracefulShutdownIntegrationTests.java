@@ -3,6 +3,7 @@ package dev.conduit.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.conduit.websocket.spring.testing.WsClient;
 import dev.conduit.websocket.CloseException;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.client.Dialer;

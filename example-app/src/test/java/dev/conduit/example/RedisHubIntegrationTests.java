@@ -2,6 +2,7 @@ package dev.conduit.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.websocket.spring.testing.WsClient;
 import dev.conduit.websocket.spring.hub.Hub;
 import java.net.URI;
 import java.util.ArrayList;

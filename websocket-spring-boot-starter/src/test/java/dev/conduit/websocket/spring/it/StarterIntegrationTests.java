@@ -2,6 +2,7 @@ package dev.conduit.websocket.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.websocket.spring.testing.WsClient;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

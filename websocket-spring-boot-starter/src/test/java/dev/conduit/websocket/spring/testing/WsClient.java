@@ -1,4 +1,4 @@
-package dev.conduit.websocket.spring.it;
+package dev.conduit.websocket.spring.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,30 +18,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A JDK {@link java.net.http.WebSocket} client that queues what it receives, for tests.
+ * A JDK {@link java.net.http.WebSocket} client that queues what it receives, for tests. Shared with
+ * the example app's tests through this module's test jar (only this package is in it).
  */
-final class WsClient implements WebSocket.Listener {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+public final class WsClient implements WebSocket.Listener {
+    public static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
-    final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    final AtomicInteger pings = new AtomicInteger();
+    public final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    public final AtomicInteger pings = new AtomicInteger();
     private final StringBuilder text = new StringBuilder();
     private final List<byte[]> binary = new ArrayList<>();
-    WebSocket socket;
+    public WebSocket socket;
 
-    static WsClient connect(URI uri) throws Exception {
+    public static WsClient connect(URI uri) throws Exception {
         return connect(HTTP.newWebSocketBuilder(), uri);
     }
 
-    static WsClient connect(WebSocket.Builder builder, URI uri) throws Exception {
+    public static WsClient connect(WebSocket.Builder builder, URI uri) throws Exception {
         WsClient client = new WsClient();
         client.socket = builder.connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, client).get(20, TimeUnit.SECONDS);
         return client;
     }
 
     /** @return the HTTP status of a refused handshake */
-    static int refusedStatus(WebSocket.Builder builder, URI uri) throws Exception {
+    public static int refusedStatus(WebSocket.Builder builder, URI uri) throws Exception {
         try {
             WebSocket ws = builder.buildAsync(uri, new WsClient()).get(20, TimeUnit.SECONDS);
             ws.abort();
@@ -54,15 +55,15 @@ final class WsClient implements WebSocket.Listener {
         }
     }
 
-    void sendText(String message) throws Exception {
+    public void sendText(String message) throws Exception {
         socket.sendText(message, true).get(20, TimeUnit.SECONDS);
     }
 
-    void sendBinary(byte[] message) throws Exception {
+    public void sendBinary(byte[] message) throws Exception {
         socket.sendBinary(ByteBuffer.wrap(message), true).get(60, TimeUnit.SECONDS);
     }
 
-    String nextText() throws Exception {
+    public String nextText() throws Exception {
         Object m = messages.poll(30, TimeUnit.SECONDS);
         if (!(m instanceof String s)) {
             throw new AssertionError("expected a text message, got " + m);
@@ -70,7 +71,7 @@ final class WsClient implements WebSocket.Listener {
         return s;
     }
 
-    byte[] nextBinary() throws Exception {
+    public byte[] nextBinary() throws Exception {
         Object m = messages.poll(60, TimeUnit.SECONDS);
         if (!(m instanceof byte[] b)) {
             throw new AssertionError("expected a binary message, got " + m);
@@ -78,11 +79,11 @@ final class WsClient implements WebSocket.Listener {
         return b;
     }
 
-    int awaitClose() throws Exception {
+    public int awaitClose() throws Exception {
         return closeCode.get(30, TimeUnit.SECONDS);
     }
 
-    void close() throws Exception {
+    public void close() throws Exception {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(20, TimeUnit.SECONDS);
     }
 
