@@ -28,6 +28,28 @@ interface SocketLevers {
      */
     void setWriteTimeout(long millis);
 
+    /**
+     * A plaintext, non-blocking channel under the container's streams that may be read and
+     * written directly while the container's own buffers hold nothing of the connection: one
+     * system call per frame instead of a copy through the container's buffers, and no hand-off to
+     * the container's poller when data is already there.
+     *
+     * @return the channel, or {@code null} when there is none (TLS, NIO2, unknown containers)
+     */
+    default SocketChannel directChannel() {
+        return null;
+    }
+
+    /**
+     * Called before a blocking read (or write) that follows direct I/O on {@link #directChannel()}
+     * while a timeout is set: the container measures its timeout from the last read (write) it
+     * saw itself, which direct I/O does not update.
+     *
+     * @param read {@code true} for a read, {@code false} for a write
+     */
+    default void noteDirectActivity(boolean read) {
+    }
+
     /** Shuts the socket's input down from any thread: a blocked read wakes and sees EOF. */
     void shutdownInput();
 

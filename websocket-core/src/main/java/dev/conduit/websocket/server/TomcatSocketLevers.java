@@ -20,6 +20,9 @@ import java.nio.channels.SocketChannel;
  *   <li>Shutdown: shutting down the socket channel's input makes the poller see it readable and
  *       wake a blocked reader (which then sees EOF); shutting down its output sends FIN at once.
  *       Tomcat closes the socket itself when {@code init()} returns.</li>
+ *   <li>Direct I/O: on the plaintext NIO connector the {@code NioChannel}'s {@code SocketChannel}
+ *       is offered as {@link #directChannel()}; {@code updateLastRead} / {@code updateLastWrite}
+ *       keep the poller's timeout check right when a blocking call follows direct I/O.</li>
  * </ul>
  * Works with Tomcat 10.1 and 11 (NIO and NIO2 connectors); {@link #of} returns {@code null}
  * elsewhere.
@@ -31,13 +34,21 @@ final class TomcatSocketLevers implements SocketLevers {
     private final MethodHandle setReadTimeout;
     private final MethodHandle setWriteTimeout;
     private final Object channel;
+    /** The plaintext NIO channel, or null (TLS wraps it in a SecureNioChannel, NIO2 is asynchronous). */
+    private final SocketChannel directChannel;
+    private final MethodHandle updateLastRead;
+    private final MethodHandle updateLastWrite;
 
     private TomcatSocketLevers(Object socketWrapper, MethodHandle setReadTimeout, MethodHandle setWriteTimeout,
-                               Object channel) {
+                               Object channel, SocketChannel directChannel, MethodHandle updateLastRead,
+                               MethodHandle updateLastWrite) {
         this.socketWrapper = socketWrapper;
         this.setReadTimeout = setReadTimeout;
         this.setWriteTimeout = setWriteTimeout;
         this.channel = channel;
+        this.directChannel = directChannel;
+        this.updateLastRead = updateLastRead;
+        this.updateLastWrite = updateLastWrite;
     }
 
     /**
@@ -66,7 +77,22 @@ final class TomcatSocketLevers implements SocketLevers {
                         channel == null ? null : channel.getClass());
                 return null;
             }
-            return new TomcatSocketLevers(wrapper, read, write, channel);
+            SocketChannel direct = null;
+            MethodHandle lastRead = null;
+            MethodHandle lastWrite = null;
+            // Exactly NioChannel: its subclass SecureNioChannel holds TLS state the raw channel must not bypass.
+            if (channel instanceof SocketChannel sc && !sc.isBlocking()
+                    && socket.getClass().getName().equals("org.apache.tomcat.util.net.NioChannel")) {
+                MethodType noArgs = MethodType.methodType(void.class);
+                try {
+                    lastRead = lookup.findVirtual(wrapper.getClass(), "updateLastRead", noArgs);
+                    lastWrite = lookup.findVirtual(wrapper.getClass(), "updateLastWrite", noArgs);
+                    direct = sc;
+                } catch (ReflectiveOperationException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's activity stamps not reachable; no direct I/O", e);
+                }
+            }
+            return new TomcatSocketLevers(wrapper, read, write, channel, direct, lastRead, lastWrite);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat socket levers not reachable; deadlines unsupported", e);
             return null;
@@ -96,6 +122,29 @@ final class TomcatSocketLevers implements SocketLevers {
         if (millis != writeTimeout) {
             invoke(setWriteTimeout, millis);
             writeTimeout = millis;
+        }
+    }
+
+    @Override
+    public SocketChannel directChannel() {
+        return directChannel;
+    }
+
+    @Override
+    public void noteDirectActivity(boolean read) {
+        if (directChannel == null) {
+            return;
+        }
+        try {
+            if (read) {
+                updateLastRead.invoke(socketWrapper);
+            } else {
+                updateLastWrite.invoke(socketWrapper);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("Tomcat activity stamp failed", t);
         }
     }
 
