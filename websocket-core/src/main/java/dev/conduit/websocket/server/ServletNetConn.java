@@ -98,6 +98,9 @@ final class ServletNetConn implements NetConn {
             throw new IllegalStateException("the upgraded connection has no streams", e);
         }
         SocketLevers levers = SocketLevers.of(connection, in);
+        if (levers.directChannel() != null) {
+            levers.shrinkBuffers(); // they serve little with direct I/O, and an idle connection keeps them
+        }
         return new ServletNetConn(connection, in, out, levers, local, remote);
     }
 
@@ -357,6 +360,7 @@ final class ServletNetConn implements NetConn {
     /** Called on the container thread when the handler has finished: hands the socket back to be closed. */
     void endOfHandler() {
         closed = true;
+        levers.restoreBuffers(); // before Tomcat can reuse the channel for another connection
         try {
             connection.close();
         } catch (Exception e) {

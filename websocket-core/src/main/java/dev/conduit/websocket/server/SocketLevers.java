@@ -50,6 +50,19 @@ interface SocketLevers {
     default void noteDirectActivity(boolean read) {
     }
 
+    /**
+     * Shrinks the container's per-connection I/O buffers while the connection is a WebSocket (with
+     * direct I/O they only serve the first read after a wait and writes the socket cannot take at
+     * once), so that an idle connection holds little; {@link #restoreBuffers()} gives them back
+     * their size before the container reuses them. Does nothing where that is not possible.
+     */
+    default void shrinkBuffers() {
+    }
+
+    /** Undoes {@link #shrinkBuffers()}; called on the container thread once the handler has returned. */
+    default void restoreBuffers() {
+    }
+
     /** Shuts the socket's input down from any thread: a blocked read wakes and sees EOF. */
     void shutdownInput();
 

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -23,6 +24,12 @@ import java.nio.channels.SocketChannel;
  *   <li>Direct I/O: on the plaintext NIO connector the {@code NioChannel}'s {@code SocketChannel}
  *       is offered as {@link #directChannel()}; {@code updateLastRead} / {@code updateLastWrite}
  *       keep the poller's timeout check right when a blocking call follows direct I/O.</li>
+ *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
+ *       ({@code socket.appReadBufSize} / {@code appWriteBufSize}), half of an idle WebSocket's
+ *       heap. With direct I/O they are swapped for {@value #SHRUNK_BUFFER} byte ones for the life of
+ *       the WebSocket (in the {@code SocketBufferHandler}, whose {@code reset()} then makes its state
+ *       consistent), and fresh ones of the original size are put back when the handler returns,
+ *       since Tomcat reuses the channel and its buffers for later HTTP connections.</li>
  * </ul>
  * Works with Tomcat 10.1 and 11 (NIO and NIO2 connectors); {@link #of} returns {@code null}
  * elsewhere.
@@ -38,6 +45,10 @@ final class TomcatSocketLevers implements SocketLevers {
     private final SocketChannel directChannel;
     private final MethodHandle updateLastRead;
     private final MethodHandle updateLastWrite;
+    /** The size of Tomcat's buffers while the connection is a WebSocket (see the class comment). */
+    static final int SHRUNK_BUFFER = 1024;
+    private int originalReadBuffer;
+    private int originalWriteBuffer;
 
     private TomcatSocketLevers(Object socketWrapper, MethodHandle setReadTimeout, MethodHandle setWriteTimeout,
                                Object channel, SocketChannel directChannel, MethodHandle updateLastRead,
@@ -145,6 +156,60 @@ final class TomcatSocketLevers implements SocketLevers {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("Tomcat activity stamp failed", t);
+        }
+    }
+
+    @Override
+    public void shrinkBuffers() {
+        if (directChannel != null) {
+            swapBuffers(SHRUNK_BUFFER, SHRUNK_BUFFER, true);
+        }
+    }
+
+    @Override
+    public void restoreBuffers() {
+        if (originalReadBuffer > 0) {
+            swapBuffers(originalReadBuffer, originalWriteBuffer, false);
+            originalReadBuffer = 0;
+        }
+    }
+
+    private void swapBuffers(int readSize, int writeSize, boolean remember) {
+        try {
+            Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
+                    socketWrapper.getClass().getClassLoader());
+            Object handler = base.getMethod("getSocketBufferHandler").invoke(socketWrapper);
+            Class<?> h = handler.getClass();
+            if (!h.getName().equals("org.apache.tomcat.util.net.SocketBufferHandler")) {
+                return;
+            }
+            // Shrinking needs both empty (bytes in flight stay where they are); when restoring the
+            // connection is over and what is left in them is discarded anyway.
+            if (remember && (!(Boolean) h.getMethod("isReadBufferEmpty").invoke(handler)
+                    || !(Boolean) h.getMethod("isWriteBufferEmpty").invoke(handler))) {
+                return;
+            }
+            Field read = h.getDeclaredField("readBuffer");
+            Field write = h.getDeclaredField("writeBuffer");
+            read.setAccessible(true);
+            write.setAccessible(true);
+            ByteBuffer oldRead = (ByteBuffer) read.get(handler);
+            ByteBuffer oldWrite = (ByteBuffer) write.get(handler);
+            if (oldRead.isDirect() || oldWrite.isDirect()) {
+                return; // socket.directBuffer: Tomcat frees those itself; not worth the risk
+            }
+            if (remember) {
+                if (oldRead.capacity() <= readSize && oldWrite.capacity() <= writeSize) {
+                    return;
+                }
+                originalReadBuffer = oldRead.capacity();
+                originalWriteBuffer = oldWrite.capacity();
+            }
+            read.set(handler, ByteBuffer.allocate(readSize));
+            write.set(handler, ByteBuffer.allocate(writeSize));
+            h.getMethod("reset").invoke(handler); // both empty, both ready for filling
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's socket buffers not reachable; left as they are", e);
         }
     }
 
