@@ -28,6 +28,41 @@ interface SocketLevers {
      */
     void setWriteTimeout(long millis);
 
+    /**
+     * A plaintext, non-blocking channel under the container's streams that may be read and
+     * written directly while the container's own buffers hold nothing of the connection: one
+     * system call per frame instead of a copy through the container's buffers, and no hand-off to
+     * the container's poller when data is already there.
+     *
+     * @return the channel, or {@code null} when there is none (TLS, NIO2, unknown containers)
+     */
+    default SocketChannel directChannel() {
+        return null;
+    }
+
+    /**
+     * Called before a blocking read (or write) that follows direct I/O on {@link #directChannel()}
+     * while a timeout is set: the container measures its timeout from the last read (write) it
+     * saw itself, which direct I/O does not update.
+     *
+     * @param read {@code true} for a read, {@code false} for a write
+     */
+    default void noteDirectActivity(boolean read) {
+    }
+
+    /**
+     * Shrinks the container's per-connection I/O buffers while the connection is a WebSocket (with
+     * direct I/O they only serve the first read after a wait and writes the socket cannot take at
+     * once), so that an idle connection holds little; {@link #restoreBuffers()} gives them back
+     * their size before the container reuses them. Does nothing where that is not possible.
+     */
+    default void shrinkBuffers() {
+    }
+
+    /** Undoes {@link #shrinkBuffers()}; called on the container thread once the handler has returned. */
+    default void restoreBuffers() {
+    }
+
     /** Shuts the socket's input down from any thread: a blocked read wakes and sees EOF. */
     void shutdownInput();
 

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -20,6 +21,15 @@ import java.nio.channels.SocketChannel;
  *   <li>Shutdown: shutting down the socket channel's input makes the poller see it readable and
  *       wake a blocked reader (which then sees EOF); shutting down its output sends FIN at once.
  *       Tomcat closes the socket itself when {@code init()} returns.</li>
+ *   <li>Direct I/O: on the plaintext NIO connector the {@code NioChannel}'s {@code SocketChannel}
+ *       is offered as {@link #directChannel()}; {@code updateLastRead} / {@code updateLastWrite}
+ *       keep the poller's timeout check right when a blocking call follows direct I/O.</li>
+ *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
+ *       ({@code socket.appReadBufSize} / {@code appWriteBufSize}), half of an idle WebSocket's
+ *       heap. With direct I/O they are swapped for {@value #SHRUNK_BUFFER} byte ones for the life of
+ *       the WebSocket (in the {@code SocketBufferHandler}, whose {@code reset()} then makes its state
+ *       consistent), and fresh ones of the original size are put back when the handler returns,
+ *       since Tomcat reuses the channel and its buffers for later HTTP connections.</li>
  * </ul>
  * Works with Tomcat 10.1 and 11 (NIO and NIO2 connectors); {@link #of} returns {@code null}
  * elsewhere.
@@ -31,13 +41,25 @@ final class TomcatSocketLevers implements SocketLevers {
     private final MethodHandle setReadTimeout;
     private final MethodHandle setWriteTimeout;
     private final Object channel;
+    /** The plaintext NIO channel, or null (TLS wraps it in a SecureNioChannel, NIO2 is asynchronous). */
+    private final SocketChannel directChannel;
+    private final MethodHandle updateLastRead;
+    private final MethodHandle updateLastWrite;
+    /** The size of Tomcat's buffers while the connection is a WebSocket (see the class comment). */
+    static final int SHRUNK_BUFFER = 1024;
+    private int originalReadBuffer;
+    private int originalWriteBuffer;
 
     private TomcatSocketLevers(Object socketWrapper, MethodHandle setReadTimeout, MethodHandle setWriteTimeout,
-                               Object channel) {
+                               Object channel, SocketChannel directChannel, MethodHandle updateLastRead,
+                               MethodHandle updateLastWrite) {
         this.socketWrapper = socketWrapper;
         this.setReadTimeout = setReadTimeout;
         this.setWriteTimeout = setWriteTimeout;
         this.channel = channel;
+        this.directChannel = directChannel;
+        this.updateLastRead = updateLastRead;
+        this.updateLastWrite = updateLastWrite;
     }
 
     /**
@@ -66,7 +88,22 @@ final class TomcatSocketLevers implements SocketLevers {
                         channel == null ? null : channel.getClass());
                 return null;
             }
-            return new TomcatSocketLevers(wrapper, read, write, channel);
+            SocketChannel direct = null;
+            MethodHandle lastRead = null;
+            MethodHandle lastWrite = null;
+            // Exactly NioChannel: its subclass SecureNioChannel holds TLS state the raw channel must not bypass.
+            if (channel instanceof SocketChannel sc && !sc.isBlocking()
+                    && socket.getClass().getName().equals("org.apache.tomcat.util.net.NioChannel")) {
+                MethodType noArgs = MethodType.methodType(void.class);
+                try {
+                    lastRead = lookup.findVirtual(wrapper.getClass(), "updateLastRead", noArgs);
+                    lastWrite = lookup.findVirtual(wrapper.getClass(), "updateLastWrite", noArgs);
+                    direct = sc;
+                } catch (ReflectiveOperationException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's activity stamps not reachable; no direct I/O", e);
+                }
+            }
+            return new TomcatSocketLevers(wrapper, read, write, channel, direct, lastRead, lastWrite);
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat socket levers not reachable; deadlines unsupported", e);
             return null;
@@ -96,6 +133,83 @@ final class TomcatSocketLevers implements SocketLevers {
         if (millis != writeTimeout) {
             invoke(setWriteTimeout, millis);
             writeTimeout = millis;
+        }
+    }
+
+    @Override
+    public SocketChannel directChannel() {
+        return directChannel;
+    }
+
+    @Override
+    public void noteDirectActivity(boolean read) {
+        if (directChannel == null) {
+            return;
+        }
+        try {
+            if (read) {
+                updateLastRead.invoke(socketWrapper);
+            } else {
+                updateLastWrite.invoke(socketWrapper);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("Tomcat activity stamp failed", t);
+        }
+    }
+
+    @Override
+    public void shrinkBuffers() {
+        if (directChannel != null) {
+            swapBuffers(SHRUNK_BUFFER, SHRUNK_BUFFER, true);
+        }
+    }
+
+    @Override
+    public void restoreBuffers() {
+        if (originalReadBuffer > 0) {
+            swapBuffers(originalReadBuffer, originalWriteBuffer, false);
+            originalReadBuffer = 0;
+        }
+    }
+
+    private void swapBuffers(int readSize, int writeSize, boolean remember) {
+        try {
+            Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
+                    socketWrapper.getClass().getClassLoader());
+            Object handler = base.getMethod("getSocketBufferHandler").invoke(socketWrapper);
+            Class<?> h = handler.getClass();
+            if (!h.getName().equals("org.apache.tomcat.util.net.SocketBufferHandler")) {
+                return;
+            }
+            // Shrinking needs both empty (bytes in flight stay where they are); when restoring the
+            // connection is over and what is left in them is discarded anyway.
+            if (remember && (!(Boolean) h.getMethod("isReadBufferEmpty").invoke(handler)
+                    || !(Boolean) h.getMethod("isWriteBufferEmpty").invoke(handler))) {
+                return;
+            }
+            Field read = h.getDeclaredField("readBuffer");
+            Field write = h.getDeclaredField("writeBuffer");
+            read.setAccessible(true);
+            write.setAccessible(true);
+            ByteBuffer oldRead = (ByteBuffer) read.get(handler);
+            ByteBuffer oldWrite = (ByteBuffer) write.get(handler);
+            if (oldRead.isDirect() || oldWrite.isDirect()) {
+                return; // socket.directBuffer: Tomcat frees those itself; not worth the risk
+            }
+            if (remember) {
+                if (oldRead.capacity() <= readSize && oldWrite.capacity() <= writeSize) {
+                    return;
+                }
+                originalReadBuffer = oldRead.capacity();
+                originalWriteBuffer = oldWrite.capacity();
+            }
+            read.set(handler, ByteBuffer.allocate(readSize));
+            write.set(handler, ByteBuffer.allocate(writeSize));
+            h.getMethod("reset").invoke(handler); // both empty, both ready for filling
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's socket buffers not reachable; left as they are", e);
         }
     }
 

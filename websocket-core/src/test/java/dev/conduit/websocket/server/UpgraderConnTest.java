@@ -6,6 +6,7 @@ import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.client.Dialer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -68,6 +70,12 @@ class UpgraderConnTest {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             String mode = req.getParameter("mode");
+            if ("http".equals(mode)) {
+                // A plain HTTP response larger than the container's socket buffers.
+                resp.setContentType("application/octet-stream");
+                resp.getOutputStream().write(payload(HTTP_BODY_SIZE, 3));
+                return;
+            }
             try {
                 upgrader.upgrade(req, resp, null, conn -> run(mode == null ? "echo" : mode, conn));
             } catch (HandshakeException e) {
@@ -83,6 +91,17 @@ class UpgraderConnTest {
                     Message m = conn.readMessage();
                     conn.writeMessage(m.messageType(), m.data());
                 }
+            }
+            case "lateecho" -> {
+                Thread.sleep(300); // the client's next frame is in the socket before the first read
+                while (true) {
+                    Message m = conn.readMessage();
+                    conn.writeMessage(m.messageType(), m.data());
+                }
+            }
+            case "big" -> {
+                conn.writeMessage(WebSocket.BINARY_MESSAGE, payload(BIG_MESSAGE_SIZE, 7));
+                conn.readMessage(); // ends with the client's close
             }
             case "subprotocol" -> {
                 conn.writeMessage(WebSocket.TEXT_MESSAGE, ("chosen:" + conn.subprotocol()).getBytes(StandardCharsets.UTF_8));
@@ -134,6 +153,18 @@ class UpgraderConnTest {
         }
     }
 
+    static final int BIG_MESSAGE_SIZE = 16 * 1024 * 1024;
+    static final int HTTP_BODY_SIZE = 200 * 1024;
+
+    static byte[] payload(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    final Dialer dialer = Dialer.builder().proxySelector(null).handshakeTimeout(Duration.ofSeconds(10))
+            .readLimit(BIG_MESSAGE_SIZE).build();
+
     @BeforeEach
     void start() {
         server = TestServer.start(container(), new Endpoint(), 50);
@@ -169,6 +200,92 @@ class UpgraderConnTest {
         assertThat(awaitListener("closed")).isEqualTo("closed 1000 REMOTE");
         assertThat(listenerEvents).noneMatch(e -> e.startsWith("error HANDLER"));
         assertThat(events).isEmpty();
+    }
+
+    @Test
+    void aMessageLargerThanTheSocketBuffersArrivesWholeWhenTheClientReadsLate() throws Exception {
+        // The server's write fills the socket while the client does not read: the part the socket
+        // does not take goes through the container's blocking write (direct I/O on Tomcat).
+        Conn c = dialer.dial(URI.create(server.wsUri() + "?mode=big"));
+        try {
+            Thread.sleep(500);
+            Message m = c.readMessage();
+            assertThat(m.messageType()).isEqualTo(WebSocket.BINARY_MESSAGE);
+            assertThat(m.data()).isEqualTo(payload(BIG_MESSAGE_SIZE, 7));
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void aFrameSentWithTheUpgradeRequestIsReadFirst() throws Exception {
+        // The container reads the frame together with the request; it must come before anything read directly.
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            byte[] request = RawHttp.validRequest(server.port()).replace("GET /ws ", "GET /ws?mode=lateecho ")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            byte[] frame1 = maskedTextFrame("first");
+            byte[] both = new byte[request.length + frame1.length];
+            System.arraycopy(request, 0, both, 0, request.length);
+            System.arraycopy(frame1, 0, both, request.length, frame1.length);
+            s.getOutputStream().write(both);
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 101");
+            s.getOutputStream().write(maskedTextFrame("second"));
+            assertThat(readTextFrame(in)).isEqualTo("first");
+            assertThat(readTextFrame(in)).isEqualTo("second");
+        }
+    }
+
+    @Test
+    void plainHttpWorksOnConnectionsAfterWebSocketsHaveEnded() throws Exception {
+        // The container reuses a closed connection's channel and buffers for later connections.
+        for (int i = 0; i < 5; i++) {
+            Conn c = dialer.dial(URI.create(server.wsUri()));
+            c.writeMessage(WebSocket.TEXT_MESSAGE, "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(c.readMessage().data()).isEqualTo("x".getBytes(StandardCharsets.UTF_8));
+            c.close();
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 10; i++) {
+            java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/ws?mode=http")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(payload(HTTP_BODY_SIZE, 3));
+        }
+    }
+
+    static byte[] maskedTextFrame(String text) {
+        byte[] p = text.getBytes(StandardCharsets.UTF_8);
+        byte[] key = {1, 2, 3, 4};
+        byte[] f = new byte[6 + p.length];
+        f[0] = (byte) 0x81;
+        f[1] = (byte) (0x80 | p.length);
+        System.arraycopy(key, 0, f, 2, 4);
+        for (int i = 0; i < p.length; i++) {
+            f[6 + i] = (byte) (p[i] ^ key[i % 4]);
+        }
+        return f;
+    }
+
+    static String readTextFrame(InputStream in) throws IOException {
+        byte[] h = in.readNBytes(2);
+        assertThat(h[0] & 0xff).isEqualTo(0x81);
+        return new String(in.readNBytes(h[1] & 0x7f), StandardCharsets.UTF_8);
+    }
+
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("end of stream in the response head");
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
     }
 
     @Test

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One server, one echo load, and what the server's process did per round trip: CPU split between
+# user and kernel (/proc/PID/stat), read and write system calls (/proc/PID/io), context switches
+# (perf stat, when perf is installed). Used for the "Second round" of BENCHMARKS.md.
+#   benchmarks/probe.sh conduit-25 16384 binary 16 10     # server, size, text|binary, connections, seconds
+# Needs the module built as benchmarks/run.sh builds it. Wrap it in `flock /work/cpu-heavy.lock` on a shared machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=benchmarks
+cp_of() { echo "$B/$1/target/classes:$(cat "$B/$1/target/classpath.txt")"; }
+JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+name=$1 size=$2 type=$3 conns=$4 secs=$5
+port=$((18500 + RANDOM % 400))
+jvm=(-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true)
+case $name in
+  conduit-25) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer
+                --server.port=$port --spring.threads.virtual.enabled=true) ;;
+  conduit-17) JDK=$JDK17; cmd=("$JDK17/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer --server.port=$port) ;;
+  spring) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-spring)" dev.conduit.bench.spring.SpringPeer --server.port=$port) ;;
+  netty) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer $port) ;;
+  *) echo "unknown server $name" >&2; exit 2 ;;
+esac
+OUT=$(mktemp -d)
+"${cmd[@]}" > "$OUT/server.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+window=$((secs - 3))
+(
+  sleep 5   # dialling and the load generator's 3 s warm-up
+  read -r -a a < /proc/$PID/stat; r0=$(awk '/syscr/{print $2}' /proc/$PID/io); w0=$(awk '/syscw/{print $2}' /proc/$PID/io)
+  if command -v perf > /dev/null; then
+    timeout -s INT "$window" perf stat -e task-clock,context-switches -p $PID -o "$OUT/perf.txt" || true
+  else
+    sleep "$window"
+  fi
+  read -r -a b < /proc/$PID/stat; r1=$(awk '/syscr/{print $2}' /proc/$PID/io); w1=$(awk '/syscw/{print $2}' /proc/$PID/io)
+  echo "window ${window}s: utime $(( b[13]-a[13] )) stime $(( b[14]-a[14] )) ticks, read calls $((r1-r0)), write calls $((w1-w0))" > "$OUT/window.txt"
+) &
+WATCH=$!
+echo "load before: $(cat /proc/loadavg)"
+"$JDK25/bin/java" -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main echo \
+  --url "ws://127.0.0.1:$port/echo" --label "$name-probe" --connections "$conns" --size "$size" --type "$type" \
+  --warmup 3 --seconds "$secs" --pid $PID --jcmd "$JDK/bin/jcmd" --results "$OUT/probe.jsonl" > "$OUT/load.log" 2>&1
+wait $WATCH
+echo "load after: $(cat /proc/loadavg)"
+cat "$OUT/probe.jsonl" "$OUT/window.txt"
+grep -E "context-switches|task-clock" "$OUT/perf.txt" 2>/dev/null || true
+echo "(divide the window's counts by round trips/s × window seconds for per-round-trip figures)"
