@@ -65,6 +65,7 @@ import java.util.function.Predicate;
  */
 public final class Upgrader {
     private static final System.Logger LOG = System.getLogger(Upgrader.class.getName());
+
     private final Duration handshakeTimeout;
     private final int readBufferSize;
     private final int writeBufferSize;
