@@ -766,10 +766,7 @@ public final class Dialer {
          * @return this
          */
         public Builder compressionMinSize(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("minimum size must not be negative: " + bytes);
-            }
-            this.compressionMinSize = bytes;
+            this.compressionMinSize = MessageDeflater.checkMinSize(bytes);
             return this;
         }
 

@@ -114,10 +114,7 @@ public final class ConnCompression implements AutoCloseable {
 
     /** @param minSize messages shorter than this many bytes go out uncompressed (0: all compressed) */
     public void setMinSize(int minSize) {
-        if (minSize < 0) {
-            throw new IllegalArgumentException("minimum size must not be negative: " + minSize);
-        }
-        this.minSize = minSize;
+        this.minSize = MessageDeflater.checkMinSize(minSize);
     }
 
     /** @return the minimum size of a compressed message */

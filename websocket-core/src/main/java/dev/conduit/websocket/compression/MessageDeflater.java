@@ -79,6 +79,20 @@ public final class MessageDeflater implements AutoCloseable {
     }
 
     /**
+     * Checks a minimum message size for compression (messages shorter are sent uncompressed).
+     *
+     * @param minSize the size in bytes
+     * @return {@code minSize}
+     * @throws IllegalArgumentException if negative
+     */
+    public static int checkMinSize(int minSize) {
+        if (minSize < 0) {
+            throw new IllegalArgumentException("minimum size must not be negative: " + minSize);
+        }
+        return minSize;
+    }
+
+    /**
      * Sets the level for the next message (a message in progress keeps its level): -2 Huffman
      * only, -1 zlib's default (6), 0 no compression (stored blocks), 1 fastest to 9 best.
      *

@@ -143,10 +143,7 @@ public final class ConnSettings {
      * @return this
      */
     public ConnSettings compressionMinSize(int minSize) {
-        if (minSize < 0) {
-            throw new IllegalArgumentException("minimum size must not be negative: " + minSize);
-        }
-        this.compressionMinSize = minSize;
+        this.compressionMinSize = MessageDeflater.checkMinSize(minSize);
         return this;
     }
 

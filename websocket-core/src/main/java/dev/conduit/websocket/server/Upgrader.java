@@ -533,10 +533,7 @@ public final class Upgrader {
          * @return this
          */
         public Builder compressionMinSize(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("minimum size must not be negative: " + bytes);
-            }
-            this.compressionMinSize = bytes;
+            this.compressionMinSize = MessageDeflater.checkMinSize(bytes);
             return this;
         }
 

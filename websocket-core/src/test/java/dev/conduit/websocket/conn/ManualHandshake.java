@@ -1,29 +1,36 @@
 package dev.conduit.websocket.conn;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.websocket.CloseException;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.Message;
+import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.compression.ExtensionNegotiationException;
 import dev.conduit.websocket.compression.PerMessageDeflateConfig;
 import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
 import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.handshake.AcceptKey;
+import dev.conduit.websocket.testing.Conversation;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +39,32 @@ import java.util.function.Consumer;
  */
 final class ManualHandshake {
     private ManualHandshake() {
+    }
+
+    /**
+     * Our client against an echo server process that prints its port as its first line: one
+     * conversation for each of our offers (plain, server and client no-context-takeover); the
+     * process is stopped afterwards.
+     */
+    static void converseWithEchoServer(Process server, Consumer<List<String>> checkExtensions, int compressionLevel)
+            throws Exception {
+        try {
+            int port = Integer.parseInt(new BufferedReader(new InputStreamReader(server.getInputStream(), UTF_8))
+                    .readLine().trim());
+            for (PerMessageDeflateConfig config : List.of(PerMessageDeflateConfig.ENABLED,
+                    PerMessageDeflateConfig.ENABLED.withServerNoContextTakeover(true),
+                    PerMessageDeflateConfig.ENABLED.withClientNoContextTakeover(true))) {
+                Conn conn = dial(port, config, checkExtensions, compressionLevel);
+                try {
+                    Conversation.echoes(conn, 40);
+                } finally {
+                    conn.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", Duration.ofSeconds(5));
+                }
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     /** A client connection to 127.0.0.1:port, offering what {@code config} says; checks the response. */

@@ -5,20 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.conduit.websocket.Conn;
-import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.compression.PerMessageDeflateConfig;
-import java.io.BufferedReader;
+import dev.conduit.websocket.testing.MissingPeer;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,11 +41,7 @@ class NodeWsConnInteropTest {
             ok = false;
         }
         if (!ok) {
-            String message = "node with ws is not installed (npm ci --prefix websocket-core/src/test/node)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(message);
-            }
-            Assumptions.abort(message);
+            throw MissingPeer.fail("node with ws is not installed (npm ci --prefix websocket-core/src/test/node)");
         }
     }
 
@@ -60,23 +51,8 @@ class NodeWsConnInteropTest {
     void ourClientTalksToANodeServer(String serverOptions) throws Exception {
         Process server = new ProcessBuilder("node", "echo_server.js", serverOptions).directory(NODE_DIR.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            int port = Integer.parseInt(new BufferedReader(new InputStreamReader(server.getInputStream(), UTF_8)).readLine().trim());
-            for (PerMessageDeflateConfig config : List.of(PerMessageDeflateConfig.ENABLED,
-                    PerMessageDeflateConfig.ENABLED.withServerNoContextTakeover(true),
-                    PerMessageDeflateConfig.ENABLED.withClientNoContextTakeover(true))) {
-                Conn conn = ManualHandshake.dial(port, config,
-                        ext -> assertThat(ext).singleElement().asString().startsWith("permessage-deflate"), 1);
-                try {
-                    Conversation.echoes(conn, 40);
-                } finally {
-                    conn.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", Duration.ofSeconds(5));
-                }
-            }
-        } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
-        }
+        ManualHandshake.converseWithEchoServer(server,
+                ext -> assertThat(ext).singleElement().asString().startsWith("permessage-deflate"), 1);
     }
 
     @ParameterizedTest

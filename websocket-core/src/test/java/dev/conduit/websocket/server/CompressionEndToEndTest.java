@@ -11,8 +11,10 @@ import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.PreparedMessage;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.testing.Conversation;
 import dev.conduit.websocket.client.DialResult;
 import dev.conduit.websocket.client.Dialer;
+import dev.conduit.websocket.testing.MissingPeer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,7 +22,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -90,22 +90,7 @@ class CompressionEndToEndTest {
     }
 
     private static void converse(Conn conn) throws IOException {
-        for (int i = 0; i < 30; i++) {
-            byte[] m = ("message " + i + " with some repetition, repetition, repetition; ").repeat(i * 53 % 900).getBytes(UTF_8);
-            int type = i % 2 == 0 ? WebSocket.TEXT_MESSAGE : WebSocket.BINARY_MESSAGE;
-            if (i % 5 == 0) {
-                try (OutputStream w = conn.nextWriter(type)) {
-                    for (int off = 0; off < m.length; off += 1000) {
-                        w.write(m, off, Math.min(1000, m.length - off));
-                    }
-                }
-            } else {
-                conn.writeMessage(type, m);
-            }
-            Message back = conn.readMessage();
-            assertThat(back.messageType()).isEqualTo(type);
-            assertThat(back.data()).isEqualTo(m);
-        }
+        Conversation.echoes(conn, 30);
         conn.writeMessage(WebSocket.TEXT_MESSAGE, "prepared:Hello".getBytes(UTF_8));
         assertThat(conn.readMessage().text()).isEqualTo("Hello");
     }
@@ -171,10 +156,7 @@ class CompressionEndToEndTest {
             ok = false;
         }
         if (!ok) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(what + " is not installed");
-            }
-            Assumptions.abort(what + " is not installed");
+            throw MissingPeer.fail(what + " is not installed");
         }
         return command;
     }

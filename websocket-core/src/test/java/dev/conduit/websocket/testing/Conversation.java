@@ -1,4 +1,4 @@
-package dev.conduit.websocket.conn;
+package dev.conduit.websocket.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,11 +10,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** A conversation with an echo peer: messages of every kind and size, whole and streamed. */
-final class Conversation {
+public final class Conversation {
     private Conversation() {
     }
 
-    static void echoes(Conn conn, int count) throws IOException {
+    /**
+     * @param conn a connection to an echo peer
+     * @param count how many messages to send and check
+     * @throws IOException if the connection fails
+     */
+    public static void echoes(Conn conn, int count) throws IOException {
         for (int i = 0; i < count; i++) {
             byte[] m = ("message " + i + " with some repetition, repetition, repetition; ").repeat(i * 53 % 900)
                     .getBytes(UTF_8);
