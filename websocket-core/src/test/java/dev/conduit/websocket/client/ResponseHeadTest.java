@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.websocket.NetConn;
+import dev.conduit.websocket.testing.ScriptedNetConn;
 
 import java.io.EOFException;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,57 +17,8 @@ import org.junit.jupiter.api.Test;
 class ResponseHeadTest {
 
     /** An in-memory transport that hands out at most {@code chunk} bytes per read, like a slow network. */
-    private static final class Trickle implements NetConn {
-        private final byte[] data;
-        private final int chunk;
-        private int pos;
-
-        Trickle(String data, int chunk) {
-            this.data = data.getBytes(StandardCharsets.ISO_8859_1);
-            this.chunk = chunk;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos == data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, chunk), data.length - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void setReadDeadline(Instant deadline) {
-        }
-
-        @Override
-        public void setWriteDeadline(Instant deadline) {
-        }
-
-        @Override
-        public SocketAddress localAddress() {
-            return null;
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return null;
-        }
-
-        @Override
-        public void close() {
-        }
+    private static NetConn trickle(String data, int chunk) {
+        return new ScriptedNetConn(data.getBytes(StandardCharsets.ISO_8859_1), chunk);
     }
 
     @ParameterizedTest
@@ -76,7 +26,7 @@ class ResponseHeadTest {
     void keepsTheBytesAfterTheHeadWhateverTheReadSizes(int chunk) throws Exception {
         String wire = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nconnection: Upgrade\r\n"
                 + "X-Twice: a\r\nx-twice: b\r\n\r\n\u0081\u0002hi";
-        Trickle in = new Trickle(wire, chunk);
+        NetConn in = trickle(wire, chunk);
         ResponseHead head = ResponseHead.read(in, "handshake");
         assertThat(head.status).isEqualTo(101);
         assertThat(head.reason).isEqualTo("Switching Protocols");
@@ -97,7 +47,7 @@ class ResponseHeadTest {
 
     @Test
     void toleratesBareLineFeedsAndAMissingReason() throws Exception {
-        ResponseHead head = ResponseHead.read(new Trickle("HTTP/1.1 204\nA:  spaced value \n\n", 5), "handshake");
+        ResponseHead head = ResponseHead.read(trickle("HTTP/1.1 204\nA:  spaced value \n\n", 5), "handshake");
         assertThat(head.status).isEqualTo(204);
         assertThat(head.reason).isEmpty();
         assertThat(head.values("a")).containsExactly("spaced value");
@@ -108,37 +58,37 @@ class ResponseHeadTest {
             "HTTP/1.1 101 ok\r\nno colon\r\n\r\n", "HTTP/1.1 101 ok\r\nA: 1\r\n folded\r\n\r\n",
             "HTTP/1.1 101 ok\r\nBad Name: 1\r\n\r\n"})
     void rejectsMalformedHeads(String wire) {
-        assertThatThrownBy(() -> ResponseHead.read(new Trickle(wire, 100), "handshake"))
+        assertThatThrownBy(() -> ResponseHead.read(trickle(wire, 100), "handshake"))
                 .isInstanceOf(ResponseHead.MalformedResponseException.class);
     }
 
     @Test
     void rejectsHeadsOverTheLimit() {
         String wire = "HTTP/1.1 200 OK\r\nX: " + "y".repeat(ResponseHead.MAX_HEAD_BYTES) + "\r\n\r\n";
-        assertThatThrownBy(() -> ResponseHead.read(new Trickle(wire, 1000), "handshake"))
+        assertThatThrownBy(() -> ResponseHead.read(trickle(wire, 1000), "handshake"))
                 .isInstanceOf(ResponseHead.MalformedResponseException.class)
                 .hasMessageContaining("larger than 8192");
     }
 
     @Test
     void endOfStreamBeforeTheBlankLineIsAnEof() {
-        assertThatThrownBy(() -> ResponseHead.read(new Trickle("HTTP/1.1 101 ok\r\nA: b\r\n", 4), "handshake"))
+        assertThatThrownBy(() -> ResponseHead.read(trickle("HTTP/1.1 101 ok\r\nA: b\r\n", 4), "handshake"))
                 .isInstanceOf(EOFException.class);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 1000})
     void errorBodyFramingIsHonoured(int chunk) throws Exception {
-        Trickle lengthed = new Trickle("HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\n\r\nnope and more", chunk);
+        NetConn lengthed = trickle("HTTP/1.1 403 Forbidden\r\nContent-Length: 4\r\n\r\nnope and more", chunk);
         assertThat(new String(ResponseBodyStart.read(lengthed, ResponseHead.read(lengthed, "h")), StandardCharsets.UTF_8)).isEqualTo("nope");
 
-        Trickle chunked = new Trickle("HTTP/1.1 400 Bad\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", chunk);
+        NetConn chunked = trickle("HTTP/1.1 400 Bad\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", chunk);
         assertThat(new String(ResponseBodyStart.read(chunked, ResponseHead.read(chunked, "h")), StandardCharsets.UTF_8)).isEqualTo("abcde");
 
-        Trickle untilClose = new Trickle("HTTP/1.0 500 Oops\r\n\r\nall of it", chunk);
+        NetConn untilClose = trickle("HTTP/1.0 500 Oops\r\n\r\nall of it", chunk);
         assertThat(new String(ResponseBodyStart.read(untilClose, ResponseHead.read(untilClose, "h")), StandardCharsets.UTF_8)).isEqualTo("all of it");
 
-        Trickle noBody = new Trickle("HTTP/1.1 304 Not Modified\r\n\r\nignored", chunk);
+        NetConn noBody = trickle("HTTP/1.1 304 Not Modified\r\n\r\nignored", chunk);
         assertThat(ResponseBodyStart.read(noBody, ResponseHead.read(noBody, "h"))).isEmpty();
     }
 }

@@ -1,18 +1,13 @@
 package dev.conduit.websocket.conn;
 
 import dev.conduit.websocket.Conn;
-import dev.conduit.websocket.NetConn;
+import dev.conduit.websocket.net.SocketNetConn;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.time.Instant;
 
 /** Real loopback TCP connections for Conn tests: Conn pairs, or a Conn facing a raw socket. */
 final class Loopback {
@@ -34,14 +29,14 @@ final class Loopback {
     /** Two connections: [0] server side, [1] client side. */
     static Conn[] connPair(ConnSettings server, ConnSettings client) throws IOException {
         Socket[] s = socketPair();
-        return new Conn[] {WebSocketConn.open(new SocketTransport(s[0]), server),
-                WebSocketConn.open(new SocketTransport(s[1]), client)};
+        return new Conn[] {WebSocketConn.open(new SocketNetConn(s[0]), server),
+                WebSocketConn.open(new SocketNetConn(s[1]), client)};
     }
 
     /** A Conn of the given side whose peer is a raw socket the test writes frames to by hand. */
     static Raw raw(ConnSettings side) throws IOException {
         Socket[] s = socketPair();
-        return new Raw(WebSocketConn.open(new SocketTransport(s[0]), side), s[1]);
+        return new Raw(WebSocketConn.open(new SocketNetConn(s[0]), side), s[1]);
     }
 
     record Raw(Conn conn, Socket peer) implements AutoCloseable {
@@ -93,70 +88,6 @@ final class Loopback {
         public void close() throws IOException {
             conn.close();
             peer.close();
-        }
-    }
-
-    /** A minimal NetConn over a Socket for these tests (the product's one lives in the net package). */
-    static final class SocketTransport implements NetConn {
-        private final Socket socket;
-        private final InputStream in;
-        private final OutputStream out;
-        private volatile Instant readDeadline;
-
-        SocketTransport(Socket socket) throws IOException {
-            this.socket = socket;
-            this.in = socket.getInputStream();
-            this.out = socket.getOutputStream();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Instant d = readDeadline;
-            if (d != null) {
-                long ms = Duration.between(Instant.now(), d).toMillis();
-                if (ms <= 0) {
-                    throw new SocketTimeoutException("read deadline passed");
-                }
-                socket.setSoTimeout((int) Math.min(ms, Integer.MAX_VALUE));
-            } else {
-                socket.setSoTimeout(0);
-            }
-            return in.read(b, off, len);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        @Override
-        public void setReadDeadline(Instant deadline) {
-            readDeadline = deadline;
-        }
-
-        @Override
-        public void setWriteDeadline(Instant deadline) {
-            // Not needed by these tests.
-        }
-
-        @Override
-        public SocketAddress localAddress() {
-            return socket.getLocalSocketAddress();
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return socket.getRemoteSocketAddress();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.conduit.websocket.compression.PerMessageDeflateConfig;
 import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
 import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.handshake.AcceptKey;
+import dev.conduit.websocket.net.SocketNetConn;
 import dev.conduit.websocket.testing.Conversation;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -84,7 +85,7 @@ final class ManualHandshake {
         List<String> extensions = headers.getOrDefault("sec-websocket-extensions", List.of());
         checkExtensions.accept(extensions);
         PerMessageDeflateParams params = PerMessageDeflateNegotiation.acceptResponse(extensions, config).orElse(null);
-        return WebSocketConn.open(new Loopback.SocketTransport(socket),
+        return WebSocketConn.open(new SocketNetConn(socket),
                 ConnSettings.client().compression(params).compressionLevel(compressionLevel));
     }
 
@@ -105,7 +106,7 @@ final class ManualHandshake {
                     + accepted.map(a -> "Sec-WebSocket-Extensions: " + a.responseHeader() + "\r\n").orElse("") + "\r\n";
             socket.getOutputStream().write(response.getBytes(ISO_8859_1));
             socket.getOutputStream().flush();
-            Conn conn = WebSocketConn.open(new Loopback.SocketTransport(socket),
+            Conn conn = WebSocketConn.open(new SocketNetConn(socket),
                     ConnSettings.server().compression(accepted.map(PerMessageDeflateNegotiation.Accepted::params).orElse(null)));
             try {
                 while (true) {
