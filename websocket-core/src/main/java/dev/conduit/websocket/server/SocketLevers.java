@@ -41,6 +41,29 @@ interface SocketLevers {
     }
 
     /**
+     * Takes the plaintext channel away from the container for the life of the WebSocket: removes
+     * it from the container's poller, puts it in blocking mode and collects what the container had
+     * already read past the upgrade request. From then on only {@link TakenChannelNetConn} reads
+     * and writes it; the container's streams must not be used any more. The container still closes
+     * the channel once the handler has returned.
+     *
+     * @return the channel and the bytes read ahead, or {@code null} when that is not possible
+     *         (nothing has changed then)
+     */
+    default TakenChannel takeChannel() {
+        return null;
+    }
+
+    /**
+     * A channel taken from the container.
+     *
+     * @param channel the connected channel, blocking, registered with no selector
+     * @param early what the container had read past the upgrade request, to be returned first
+     */
+    record TakenChannel(SocketChannel channel, byte[] early) {
+    }
+
+    /**
      * Called before a blocking read (or write) that follows direct I/O on {@link #directChannel()}
      * while a timeout is set: the container measures its timeout from the last read (write) it
      * saw itself, which direct I/O does not update.

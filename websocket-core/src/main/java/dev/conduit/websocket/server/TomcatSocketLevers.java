@@ -5,8 +5,11 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -24,6 +27,9 @@ import java.nio.channels.SocketChannel;
  *   <li>Direct I/O: on the plaintext NIO connector the {@code NioChannel}'s {@code SocketChannel}
  *       is offered as {@link #directChannel()}; {@code updateLastRead} / {@code updateLastWrite}
  *       keep the poller's timeout check right when a blocking call follows direct I/O.</li>
+ *   <li>Taking the channel: {@link #takeChannel()} removes the plaintext NIO channel from Tomcat's
+ *       poller for the life of the WebSocket, so that blocking JDK I/O replaces Tomcat's
+ *       poller hand-off ({@link TakenChannelNetConn}).</li>
  *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
  *       ({@code socket.appReadBufSize} / {@code appWriteBufSize}), half of an idle WebSocket's
  *       heap. With direct I/O they are swapped for {@value #SHRUNK_BUFFER} byte ones for the life of
@@ -139,6 +145,94 @@ final class TomcatSocketLevers implements SocketLevers {
     @Override
     public SocketChannel directChannel() {
         return directChannel;
+    }
+
+    /**
+     * Takes the channel from Tomcat (see {@link SocketLevers#takeChannel()}). While the upgrade
+     * handler runs, Tomcat waits for nothing on the connection (its selection key's interest set
+     * is empty). The key is detached first (the poller skips a selected key without attachment),
+     * then, once the poller has left the call that dispatched this connection
+     * ({@link #awaitPollerPastDispatch}), cancelled: the poller drops it at its next select and a
+     * cancelled key no longer stands in the way of {@code configureBlocking(true)}. Bytes in
+     * Tomcat's read buffer are copied out; both buffers are then shrunk to nothing for the
+     * WebSocket's life (restored by {@link #restoreBuffers()}). When the handler returns, Tomcat's
+     * own processing of the connection finds the key gone and closes the socket.
+     *
+     * @throws IllegalStateException if taking failed halfway, after which the connection is unusable
+     */
+    @Override
+    public TakenChannel takeChannel() {
+        if (directChannel == null) {
+            return null;
+        }
+        Object handler;
+        Object poller;
+        Selector selector;
+        SelectionKey key;
+        try {
+            Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
+                    socketWrapper.getClass().getClassLoader());
+            handler = base.getMethod("getSocketBufferHandler").invoke(socketWrapper);
+            if (!handler.getClass().getName().equals("org.apache.tomcat.util.net.SocketBufferHandler")
+                    || !(Boolean) handler.getClass().getMethod("isWriteBufferEmpty").invoke(handler)) {
+                return null;
+            }
+            poller = socketWrapper.getClass().getMethod("getPoller").invoke(socketWrapper);
+            selector = (Selector) poller.getClass().getMethod("getSelector").invoke(poller);
+            key = directChannel.keyFor(selector);
+            if (key == null || !key.isValid() || key.interestOps() != 0 || key.attachment() != socketWrapper) {
+                return null; // not the state this code knows: leave it to Tomcat
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's poller not reachable; the channel stays with Tomcat", e);
+            return null;
+        }
+        // From here on the connection belongs to this code or to nobody.
+        try {
+            handler.getClass().getMethod("configureReadBufferForRead").invoke(handler);
+            ByteBuffer readBuffer = (ByteBuffer) handler.getClass().getMethod("getReadBuffer").invoke(handler);
+            byte[] early = new byte[readBuffer.remaining()];
+            readBuffer.get(early);
+            handler.getClass().getMethod("reset").invoke(handler); // both empty now
+            key.attach(null);
+            awaitPollerPastDispatch(poller, selector);
+            key.cancel();
+            directChannel.configureBlocking(true);
+            swapBuffers(0, 0, true);
+            return new TakenChannel(directChannel, early);
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            throw new IllegalStateException("taking the connection from Tomcat's poller failed", e);
+        }
+    }
+
+    /**
+     * Waits until Tomcat's poller is no longer inside the {@code processKey} call that dispatched
+     * this connection's upgrade request: that call goes on to test the key's ready set after
+     * handing the socket to this thread, and a key cancelled under it makes the poller close the
+     * socket. The poller's {@code wakeupCounter} tells where it is: it sets it to -1 just before
+     * selecting and to 0 just after, and other threads only increment it. So if the increment here
+     * leaves 0, the poller is selecting (the dispatch is over; as {@code addEvent} does, it is woken
+     * up); if it leaves more, the poller is processing keys, and once the counter is seen at 0 or
+     * below it has come round to its next select.
+     */
+    private static void awaitPollerPastDispatch(Object poller, Selector selector) throws ReflectiveOperationException,
+            IOException {
+        Field f = poller.getClass().getDeclaredField("wakeupCounter");
+        f.setAccessible(true);
+        java.util.concurrent.atomic.AtomicLong counter = (java.util.concurrent.atomic.AtomicLong) f.get(poller);
+        if (counter.incrementAndGet() == 0) {
+            selector.wakeup();
+            return;
+        }
+        selector.wakeup();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (counter.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("Tomcat's poller did not come round within 10 s");
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     @Override

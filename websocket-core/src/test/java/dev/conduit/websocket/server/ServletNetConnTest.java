@@ -21,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -34,6 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ServletNetConnTest {
     static volatile Consumer<ServletNetConn> scenario;
     static final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    /** Scenarios still running: a test ends only when its scenario has, so none reports into the next test. */
+    static final AtomicInteger running = new AtomicInteger();
+    static volatile boolean lastChannelTaken;
     TestServer server;
 
     TestServer.Container container() {
@@ -47,7 +51,9 @@ class ServletNetConnTest {
     public static final class ScenarioHandler implements HttpUpgradeHandler {
         @Override
         public void init(WebConnection wc) {
+            running.incrementAndGet();
             ServletNetConn net = ServletNetConn.open(wc, null, null);
+            lastChannelTaken = net.channelTaken();
             try {
                 scenario.accept(net);
             } catch (RuntimeException e) {
@@ -55,6 +61,7 @@ class ServletNetConnTest {
             } finally {
                 net.endOfHandler();
                 events.add("init returned");
+                running.decrementAndGet();
             }
         }
 
@@ -83,6 +90,9 @@ class ServletNetConnTest {
 
     @AfterEach
     void stop() throws Exception {
+        for (int i = 0; i < 100 && running.get() > 0; i++) {
+            Thread.sleep(100); // the test closed its socket: the scenario sees the end and returns
+        }
         server.close();
     }
 
@@ -111,6 +121,39 @@ class ServletNetConnTest {
             net.flush();
         } catch (IOException e) {
             throw new RuntimeException(e);
+        }
+    }
+
+    /** Tomcat's plaintext NIO channel is taken for the WebSocket's life; Undertow keeps its streams. */
+    boolean expectChannelTaken() {
+        return true;
+    }
+
+    @Test
+    void theChannelIsTakenFromTomcatsPollerAndReadAheadBytesComeFirst() throws Exception {
+        scenario = net -> {
+            try {
+                byte[] b = new byte[10];
+                int n = 0;
+                while (n < 10) {
+                    n += net.read(b, n, 10 - n);
+                }
+                events.add(new String(b, StandardCharsets.UTF_8));
+                write(net, "ok\n");
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        // The first bytes travel with the upgrade request, so Tomcat has read them before init().
+        RawHttp r = RawHttp.exchange(server.port(),
+                "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: test\r\nConnection: Upgrade\r\n\r\nearly");
+        try (Socket s = r.socket) {
+            assertThat(r.status).isEqualTo(101);
+            Thread.sleep(200);
+            s.getOutputStream().write("later".getBytes(StandardCharsets.UTF_8));
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("earlylater");
+            assertThat(readLine(s.getInputStream())).isEqualTo("ok");
+            assertThat(lastChannelTaken).isEqualTo(expectChannelTaken());
         }
     }
 
