@@ -11,6 +11,8 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Tomcat's levers on an upgraded connection, reached by reflection because they are internal:
@@ -150,9 +152,9 @@ final class TomcatSocketLevers implements SocketLevers {
     /**
      * Takes the channel from Tomcat (see {@link SocketLevers#takeChannel()}). While the upgrade
      * handler runs, Tomcat waits for nothing on the connection (its selection key's interest set
-     * is empty). The key is detached first (the poller skips a selected key without attachment),
-     * then, once the poller has left the call that dispatched this connection
-     * ({@link #awaitPollerPastDispatch}), cancelled: the poller drops it at its next select and a
+     * is empty). Once the poller has left the call that dispatched this connection
+     * ({@link #awaitPollerPastDispatch}), the key is detached (the poller skips a selected key
+     * without attachment) and cancelled: the poller drops it at its next select and a
      * cancelled key no longer stands in the way of {@code configureBlocking(true)}. Bytes in
      * Tomcat's read buffer are copied out; both buffers are then shrunk to nothing for the
      * WebSocket's life (restored by {@link #restoreBuffers()}). When the handler returns, Tomcat's
@@ -194,8 +196,8 @@ final class TomcatSocketLevers implements SocketLevers {
             byte[] early = new byte[readBuffer.remaining()];
             readBuffer.get(early);
             handler.getClass().getMethod("reset").invoke(handler); // both empty now
-            key.attach(null);
-            awaitPollerPastDispatch(poller, selector);
+            awaitPollerPastDispatch(poller);
+            key.attach(null); // should the poller ever select it again, it skips a key without attachment
             key.cancel();
             directChannel.configureBlocking(true);
             swapBuffers(0, 0, true);
@@ -209,31 +211,33 @@ final class TomcatSocketLevers implements SocketLevers {
      * Waits until Tomcat's poller is no longer inside the {@code processKey} call that dispatched
      * this connection's upgrade request: that call goes on to test the key's ready set after
      * handing the socket to this thread, and a key cancelled under it makes the poller close the
-     * socket. The poller's {@code wakeupCounter} tells where it is: it sets it to -1 just before
-     * selecting and to 0 just after, and other threads only increment it. So if the increment here
-     * leaves 0, the poller is selecting (the dispatch is over; as {@code addEvent} does, it is woken
-     * up); if it leaves more, the poller is processing keys, and once the counter is seen at 0 or
-     * below it has come round to its next select.
+     * socket. The poller handles its event queue at the top of each round, after the previous
+     * round's keys. So a no-op event for this connection is queued (it asks for no interest), with
+     * a marker bit in the wrapper's copy of the interest set that no Tomcat code tests; handling
+     * the event writes the key's real interest set (empty) over the marker, and once the marker is
+     * gone the dispatch is over.
      */
-    private static void awaitPollerPastDispatch(Object poller, Selector selector) throws ReflectiveOperationException,
-            IOException {
-        Field f = poller.getClass().getDeclaredField("wakeupCounter");
-        f.setAccessible(true);
-        java.util.concurrent.atomic.AtomicLong counter = (java.util.concurrent.atomic.AtomicLong) f.get(poller);
-        if (counter.incrementAndGet() == 0) {
-            selector.wakeup();
-            return;
-        }
-        selector.wakeup();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (counter.get() > 0) {
+    private void awaitPollerPastDispatch(Object poller) throws ReflectiveOperationException, IOException {
+        Class<?> eventClass = Class.forName("org.apache.tomcat.util.net.NioEndpoint$PollerEvent", false,
+                poller.getClass().getClassLoader());
+        Object event = eventClass.getConstructor(socketWrapper.getClass(), int.class).newInstance(socketWrapper, 0);
+        Method addEvent = poller.getClass().getDeclaredMethod("addEvent", eventClass);
+        addEvent.setAccessible(true);
+        Method getOps = socketWrapper.getClass().getMethod("interestOps");
+        Method setOps = socketWrapper.getClass().getMethod("interestOps", int.class);
+        setOps.invoke(socketWrapper, POLLER_MARKER);
+        addEvent.invoke(poller, event);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((Integer) getOps.invoke(socketWrapper) == POLLER_MARKER) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IOException("Tomcat's poller did not come round within 10 s");
+                throw new IOException("Tomcat's poller did not handle its event queue within 10 s");
             }
-            Thread.onSpinWait();
-            Thread.yield();
+            LockSupport.parkNanos(20_000);
         }
     }
+
+    /** Not a {@code SelectionKey} operation bit, so none of Tomcat's interest tests sees it. */
+    private static final int POLLER_MARKER = 1 << 20;
 
     @Override
     public void noteDirectActivity(boolean read) {
