@@ -4,6 +4,7 @@ import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.PreparedMessage;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
+import dev.conduit.websocket.spring.hub.Hub;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class Endpoints {
     private final Set<Conn> receivers = ConcurrentHashMap.newKeySet();
+    private final Hub hub;
+
+    public Endpoints(Hub hub) {
+        this.hub = hub;
+    }
 
     /** gorilla's echo: every message back, same type. */
     @WebSocketEndpoint("/echo")
@@ -25,10 +31,11 @@ public class Endpoints {
 
     /**
      * Every message received goes to every connection of this endpoint (the sender included),
-     * prepared once and written on the receiving handler's thread.
+     * prepared once and written to each connection in turn on the receiving handler's thread: the
+     * plain loop, for comparison with {@code /broadcast} (BENCHMARKS.md, "Third round").
      */
-    @WebSocketEndpoint("/broadcast")
-    public void broadcast(Conn conn) throws IOException {
+    @WebSocketEndpoint("/broadcast-loop")
+    public void broadcastLoop(Conn conn) throws IOException {
         receivers.add(conn);
         try {
             while (true) {
@@ -44,6 +51,25 @@ public class Endpoints {
             }
         } finally {
             receivers.remove(conn);
+        }
+    }
+
+    /**
+     * Every message received goes to every connection of this endpoint (the sender included)
+     * through the starter's {@link Hub}, as the example app's chat does: one
+     * {@code PreparedMessage} per broadcast, written to each connection by that connection's
+     * sender (a virtual thread on Java 21+), which drains whatever has queued up meanwhile.
+     */
+    @WebSocketEndpoint("/broadcast")
+    public void broadcast(Conn conn) throws IOException {
+        hub.join("all", conn);
+        try {
+            while (true) {
+                Message m = conn.readMessage();
+                hub.broadcast("all", m.messageType(), m.data());
+            }
+        } finally {
+            hub.leave("all", conn);
         }
     }
 }
