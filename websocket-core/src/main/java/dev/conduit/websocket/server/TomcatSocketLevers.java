@@ -1,11 +1,12 @@
 package dev.conduit.websocket.server;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SelectionKey;
@@ -153,7 +154,7 @@ final class TomcatSocketLevers implements SocketLevers {
      * Takes the channel from Tomcat (see {@link SocketLevers#takeChannel()}). While the upgrade
      * handler runs, Tomcat waits for nothing on the connection (its selection key's interest set
      * is empty). Once the poller has left the call that dispatched this connection
-     * ({@link #awaitPollerPastDispatch}), the key is detached (the poller skips a selected key
+     * ({@link PollerRound}), the key is detached (the poller skips a selected key
      * without attachment) and cancelled: the poller drops it at its next select and a
      * cancelled key no longer stands in the way of {@code configureBlocking(true)}. Bytes in
      * Tomcat's read buffer are copied out; both buffers are then shrunk to nothing for the
@@ -169,8 +170,8 @@ final class TomcatSocketLevers implements SocketLevers {
         }
         Object handler;
         Object poller;
-        Selector selector;
         SelectionKey key;
+        PollerRound round;
         try {
             Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
                     socketWrapper.getClass().getClassLoader());
@@ -180,7 +181,8 @@ final class TomcatSocketLevers implements SocketLevers {
                 return null;
             }
             poller = socketWrapper.getClass().getMethod("getPoller").invoke(socketWrapper);
-            selector = (Selector) poller.getClass().getMethod("getSelector").invoke(poller);
+            Selector selector = (Selector) poller.getClass().getMethod("getSelector").invoke(poller);
+            round = PollerRound.of(poller, socketWrapper);
             key = directChannel.keyFor(selector);
             if (key == null || !key.isValid() || key.interestOps() != 0 || key.attachment() != socketWrapper) {
                 return null; // not the state this code knows: leave it to Tomcat
@@ -196,7 +198,7 @@ final class TomcatSocketLevers implements SocketLevers {
             byte[] early = new byte[readBuffer.remaining()];
             readBuffer.get(early);
             handler.getClass().getMethod("reset").invoke(handler); // both empty now
-            awaitPollerPastDispatch(poller);
+            round.await(poller, socketWrapper);
             key.attach(null); // should the poller ever select it again, it skips a key without attachment
             key.cancel();
             directChannel.configureBlocking(true);
@@ -215,29 +217,35 @@ final class TomcatSocketLevers implements SocketLevers {
      * round's keys. So a no-op event for this connection is queued (it asks for no interest), with
      * a marker bit in the wrapper's copy of the interest set that no Tomcat code tests; handling
      * the event writes the key's real interest set (empty) over the marker, and once the marker is
-     * gone the dispatch is over.
+     * gone the dispatch is over. The reflective handles are looked up first (before the point of no return in {@link #takeChannel()}), so that
+     * a Tomcat of another shape is found out before anything has changed.
      */
-    private void awaitPollerPastDispatch(Object poller) throws ReflectiveOperationException, IOException {
-        Class<?> eventClass = Class.forName("org.apache.tomcat.util.net.NioEndpoint$PollerEvent", false,
-                poller.getClass().getClassLoader());
-        Object event = eventClass.getConstructor(socketWrapper.getClass(), int.class).newInstance(socketWrapper, 0);
-        Method addEvent = poller.getClass().getDeclaredMethod("addEvent", eventClass);
-        addEvent.setAccessible(true);
-        Method getOps = socketWrapper.getClass().getMethod("interestOps");
-        Method setOps = socketWrapper.getClass().getMethod("interestOps", int.class);
-        setOps.invoke(socketWrapper, POLLER_MARKER);
-        addEvent.invoke(poller, event);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((Integer) getOps.invoke(socketWrapper) == POLLER_MARKER) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IOException("Tomcat's poller did not handle its event queue within 10 s");
+    private record PollerRound(Constructor<?> newEvent, Method addEvent, Method getOps, Method setOps) {
+        /** Not a {@code SelectionKey} operation bit, so none of Tomcat's interest tests sees it. */
+        private static final int MARKER = 1 << 20;
+
+        static PollerRound of(Object poller, Object socketWrapper) throws ReflectiveOperationException {
+            Class<?> eventClass = Class.forName("org.apache.tomcat.util.net.NioEndpoint$PollerEvent", false,
+                    poller.getClass().getClassLoader());
+            Method addEvent = poller.getClass().getDeclaredMethod("addEvent", eventClass);
+            addEvent.setAccessible(true);
+            return new PollerRound(eventClass.getConstructor(socketWrapper.getClass(), int.class), addEvent,
+                    socketWrapper.getClass().getMethod("interestOps"),
+                    socketWrapper.getClass().getMethod("interestOps", int.class));
+        }
+
+        void await(Object poller, Object socketWrapper) throws ReflectiveOperationException, IOException {
+            setOps.invoke(socketWrapper, MARKER);
+            addEvent.invoke(poller, newEvent.newInstance(socketWrapper, 0));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while ((Integer) getOps.invoke(socketWrapper) == MARKER) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("Tomcat's poller did not handle its event queue within 10 s");
+                }
+                LockSupport.parkNanos(20_000);
             }
-            LockSupport.parkNanos(20_000);
         }
     }
-
-    /** Not a {@code SelectionKey} operation bit, so none of Tomcat's interest tests sees it. */
-    private static final int POLLER_MARKER = 1 << 20;
 
     @Override
     public void noteDirectActivity(boolean read) {
