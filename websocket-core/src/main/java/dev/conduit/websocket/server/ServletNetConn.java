@@ -40,20 +40,21 @@ import java.util.concurrent.TimeUnit;
  * {@link TakenChannelNetConn}: blocking JDK reads and writes that wait in the kernel (platform
  * threads) or in the JDK's own poller (virtual threads) instead of in Tomcat's poller. Measured on
  * the 64 B echo benchmark (BENCHMARKS.md, "Third round"): about a tenth less server CPU per round
- * trip on Java 25 with virtual threads, less than half on Java 17 with platform threads. Tomcat
+ * trip on Java 25 with virtual threads, about a fifth less on Java 17 with platform threads. Tomcat
  * no longer sees the connection, so stopping the connector does not close it; the application
  * closes its connections on shutdown (the Spring Boot starter sends 1001 to each).
  * <p>
  * Direct I/O, when the channel cannot be taken: where the container offers its plaintext
- * non-blocking channel ({@link SocketLevers#directChannel()}, Tomcat's NIO connector), reads and writes first go
- * straight to it while the container's buffers hold nothing of this connection. A read that finds
- * no data, and the rest of a write the socket does not take at once, fall back to the container's
- * blocking streams (which wait through its poller, with its timeouts). Measured on the 16 KiB echo
- * benchmark (BENCHMARKS.md): through Tomcat's 8 KiB socket buffers every frame cost about three
- * write and three read system calls; directly it costs one gathering write and one or two reads.
- * A frame header written on its own is held back and goes out with the payload (or the flush) in
- * the same system call. As with the JDK's channels, an interrupt that lands during a direct
- * call closes the connection; an already interrupted thread uses the container's streams.
+ * non-blocking channel ({@link SocketLevers#directChannel()}, Tomcat's NIO connector), reads and
+ * writes first go straight to it while the container's buffers hold nothing of this connection.
+ * A read that finds no data, and the rest of a write the socket does not take at once, fall back
+ * to the container's blocking streams (which wait through its poller, with its timeouts).
+ * Measured on the 16 KiB echo benchmark (BENCHMARKS.md): through Tomcat's 8 KiB socket buffers
+ * every frame cost about three write and three read system calls; directly it costs one gathering
+ * write and one or two reads. A frame header written on its own is held back and goes out with the
+ * payload (or the flush) in the same system call. As with the JDK's channels, an interrupt that
+ * lands during a direct call closes the connection; an already interrupted thread uses the
+ * container's streams.
  */
 final class ServletNetConn implements NetConn {
     private static final System.Logger LOG = System.getLogger(ServletNetConn.class.getName());
@@ -89,7 +90,8 @@ final class ServletNetConn implements NetConn {
     private final TakenChannelNetConn taken;
 
     private ServletNetConn(WebConnection connection, ServletInputStream in, ServletOutputStream out,
-                           SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress, TakenChannelNetConn taken) {
+                           SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress,
+                           TakenChannelNetConn taken) {
         this.taken = taken;
         this.connection = connection;
         this.in = in;

@@ -51,8 +51,8 @@ class ServletNetConnTest {
     public static final class ScenarioHandler implements HttpUpgradeHandler {
         @Override
         public void init(WebConnection wc) {
-            running.incrementAndGet();
             ServletNetConn net = ServletNetConn.open(wc, null, null);
+            running.incrementAndGet();
             lastChannelTaken = net.channelTaken();
             try {
                 scenario.accept(net);
