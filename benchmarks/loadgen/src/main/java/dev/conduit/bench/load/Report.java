@@ -271,6 +271,7 @@ final class Report {
         CategoryChart c = new CategoryChartBuilder().width(700).height(420).title(title).build();
         c.getStyler().setLegendVisible(false);
         c.getStyler().setLabelsVisible(true);
+        c.getStyler().setYAxisDecimalPattern("#,##0"); // whole numbers on the bars and the axis, not 1.6E5 or 16,932.9664
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         List<String> names = new ArrayList<>();
         List<Double> values = new ArrayList<>();
