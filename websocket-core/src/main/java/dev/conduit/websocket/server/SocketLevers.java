@@ -57,7 +57,7 @@ interface SocketLevers {
     /**
      * A channel taken from the container.
      *
-     * @param channel the connected channel, blocking, registered with no selector
+     * @param channel the connected channel, blocking, its selection key cancelled
      * @param early what the container had read past the upgrade request, to be returned first
      */
     record TakenChannel(SocketChannel channel, byte[] early) {

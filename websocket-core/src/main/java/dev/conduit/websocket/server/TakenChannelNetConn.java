@@ -64,7 +64,7 @@ final class TakenChannelNetConn implements NetConn {
     private volatile boolean writeTimedOut;
 
     /**
-     * @param channel the connected channel, in blocking mode and no longer registered with any selector
+     * @param channel the connected channel, in blocking mode, its selection key cancelled
      * @param early what the container had read past the upgrade request (may be empty)
      */
     TakenChannelNetConn(SocketChannel channel, byte[] early, SocketAddress localAddress, SocketAddress remoteAddress)
