@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * at most {@value #WRITE_CHUNK} bytes because a container may copy a whole large write onto the
  * heap.
  * <p>
- * Taken channel: on Tomcat's plaintext NIO connector the channel is taken from the container for
- * the WebSocket's life ({@link SocketLevers#takeChannel()}) and all I/O goes to a
+ * Taken channel (experimental, off by default; system property
+ * {@code conduit.websocket.tomcat.take-channel=true}): on Tomcat's plaintext NIO connector the
+ * channel is taken from the container for the WebSocket's life ({@link SocketLevers#takeChannel()}) and all I/O goes to a
  * {@link TakenChannelNetConn}: blocking JDK reads and writes that wait in the kernel (platform
  * threads) or in the JDK's own poller (virtual threads) instead of in Tomcat's poller. Measured on
  * the 64 B echo benchmark (BENCHMARKS.md, "Third round"): about a tenth less server CPU per round
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * no longer sees the connection, so stopping the connector does not close it; the application
  * closes its connections on shutdown (the Spring Boot starter sends 1001 to each).
  * <p>
- * Direct I/O, when the channel cannot be taken: where the container offers its plaintext
+ * Direct I/O (the default), when the channel is not taken: where the container offers its plaintext
  * non-blocking channel ({@link SocketLevers#directChannel()}, Tomcat's NIO connector), reads and
  * writes first go straight to it while the container's buffers hold nothing of this connection.
  * A read that finds no data, and the rest of a write the socket does not take at once, fall back

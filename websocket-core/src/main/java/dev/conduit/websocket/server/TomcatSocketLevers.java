@@ -30,9 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Direct I/O: on the plaintext NIO connector the {@code NioChannel}'s {@code SocketChannel}
  *       is offered as {@link #directChannel()}; {@code updateLastRead} / {@code updateLastWrite}
  *       keep the poller's timeout check right when a blocking call follows direct I/O.</li>
- *   <li>Taking the channel: {@link #takeChannel()} removes the plaintext NIO channel from Tomcat's
- *       poller for the life of the WebSocket, so that blocking JDK I/O replaces Tomcat's
- *       poller hand-off ({@link TakenChannelNetConn}).</li>
+ *   <li>Taking the channel (experimental, off unless the system property
+ *       {@value #TAKE_CHANNEL_PROPERTY} is {@code true}): {@link #takeChannel()} removes the
+ *       plaintext NIO channel from Tomcat's poller for the life of the WebSocket, so that blocking
+ *       JDK I/O replaces Tomcat's poller hand-off ({@link TakenChannelNetConn}).</li>
  *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
  *       ({@code socket.appReadBufSize} / {@code appWriteBufSize}), half of an idle WebSocket's
  *       heap. With direct I/O they are swapped for {@value #SHRUNK_BUFFER} byte ones for the life of
@@ -54,6 +55,13 @@ final class TomcatSocketLevers implements SocketLevers {
     private final SocketChannel directChannel;
     private final MethodHandle updateLastRead;
     private final MethodHandle updateLastWrite;
+    /**
+     * The system property that turns {@link #takeChannel()} on (off by default: experimental).
+     * With it, a 1,000-connection ramp on Java 17 ({@code ManyConnectionsTest}) stalled in about one
+     * run of six: Tomcat's poller kept dispatching one not-yet-upgraded socket that had nothing to
+     * parse, and the cause was not found.
+     */
+    static final String TAKE_CHANNEL_PROPERTY = "conduit.websocket.tomcat.take-channel";
     /** The size of Tomcat's buffers while the connection is a WebSocket (see the class comment). */
     static final int SHRUNK_BUFFER = 1024;
     private int originalReadBuffer;
@@ -165,7 +173,7 @@ final class TomcatSocketLevers implements SocketLevers {
      */
     @Override
     public TakenChannel takeChannel() {
-        if (directChannel == null) {
+        if (directChannel == null || !Boolean.getBoolean(TAKE_CHANNEL_PROPERTY)) {
             return null;
         }
         Object handler;

@@ -58,11 +58,11 @@ import java.util.function.Predicate;
  * (Java 24+ avoids pinning in Tomcat's blocking I/O); on platform threads size the pool for the
  * number of connections plus ordinary requests.
  * <p>
- * On Tomcat's plaintext NIO connector the connection leaves Tomcat's poller while the handler
- * runs (its reads and writes are then plain blocking JDK socket calls, which cost less CPU per
- * message than waiting through the poller), so stopping the connector is not guaranteed to end
- * running handlers: close your connections on shutdown (close 1001, going away), as the Spring
- * Boot starter does.
+ * Close your connections on shutdown (close 1001, going away), as the Spring Boot starter does:
+ * a container does not end an upgraded connection it does not understand. With the experimental
+ * system property {@code conduit.websocket.tomcat.take-channel=true}, on Tomcat's plaintext NIO
+ * connector the connection even leaves Tomcat's poller while the handler runs (plain blocking JDK
+ * socket calls, less CPU per message; see BENCHMARKS.md, "Third round").
  * <h2>Refused requests</h2>
  * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
  * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes

@@ -131,6 +131,15 @@ class ServletNetConnTest {
 
     @Test
     void theChannelIsTakenFromTomcatsPollerAndReadAheadBytesComeFirst() throws Exception {
+        System.setProperty(TomcatSocketLevers.TAKE_CHANNEL_PROPERTY, "true"); // experimental, off by default
+        try {
+            takenChannelScenario();
+        } finally {
+            System.clearProperty(TomcatSocketLevers.TAKE_CHANNEL_PROPERTY);
+        }
+    }
+
+    private void takenChannelScenario() throws Exception {
         scenario = net -> {
             try {
                 byte[] b = new byte[10];
