@@ -428,7 +428,11 @@ final class ServletNetConn implements NetConn {
         }
     }
 
-    private static long millisLeft(Instant deadline, String what) throws SocketTimeoutException {
+    /**
+     * @return the milliseconds left before the deadline (at least 1, rounded up), or -1 for none;
+     *         also used by {@link TakenChannelNetConn}
+     */
+    static long millisLeft(Instant deadline, String what) throws SocketTimeoutException {
         if (deadline == null) {
             return -1;
         }

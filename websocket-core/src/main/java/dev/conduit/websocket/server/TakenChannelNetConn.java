@@ -9,10 +9,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link NetConn} over a container's plaintext socket channel after it was taken from the
@@ -206,18 +204,12 @@ final class TakenChannelNetConn implements NetConn {
         }
     }
 
-    /** @return the milliseconds left before the deadline (at least 1), or 0 for none */
+    /**
+     * @return the milliseconds left before the deadline (at least 1), or 0 for none, as
+     *         {@code SO_TIMEOUT} and the watchdog take them
+     */
     private static int timeoutMillis(Instant deadline, String what) throws SocketTimeoutException {
-        if (deadline == null) {
-            return 0;
-        }
-        Duration left = Duration.between(Instant.now(), deadline);
-        if (left.isNegative() || left.isZero()) {
-            throw new SocketTimeoutException(what + " deadline passed");
-        }
-        if (left.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0) {
-            return Integer.MAX_VALUE;
-        }
-        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left.toNanos() + 999_999)); // round up
+        long millis = ServletNetConn.millisLeft(deadline, what);
+        return millis < 0 ? 0 : (int) Math.min(millis, Integer.MAX_VALUE);
     }
 }
