@@ -3,7 +3,9 @@
 # bounded loads from the load generator, then renders the tables and the chart into BENCHMARKS.md.
 #   benchmarks/run.sh           full run (about 20 minutes)
 #   benchmarks/run.sh --quick   smoke run (about 5 minutes; smaller loads, figures not for quoting)
-# Environment: JDK17, JDK25 (JDK homes), SKIP_JMH=1, SKIP_LOAD=1, SERVERS="conduit-25 conduit-17 spring netty".
+# Environment: JDK17, JDK25 (JDK homes), SKIP_JMH=1, SKIP_LOAD=1, SERVERS="conduit-25 conduit-17 spring netty",
+#   LOADS="idle echo broadcast" (a subset, or a --quick run, leaves BENCHMARKS.md and the committed
+#   results alone: its figures go to benchmarks/results/partial/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -25,6 +27,14 @@ else
   ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000
 fi
 SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty"}
+LOADS=${LOADS:-"idle echo broadcast"}
+SPLICE=1
+[[ $LOADS == "idle echo broadcast" ]] || SPLICE=0
+((QUICK)) && SPLICE=0
+if ((!SPLICE)); then
+  OUT=$B/results/partial
+fi
+runs() { [[ " $LOADS " == *" $1 "* ]]; }
 
 # 10,000 idle connections need 10,000 descriptors on each side (plus the JVM's own).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -127,13 +137,19 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
     echo "== $s on 127.0.0.1:$port"
     start_server "$s" "$port"
     # Idle first, on a fresh process, so that the baseline heap holds no earlier load's leftovers.
-    load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS"
-    load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 64 --size 64 --type text \
-      --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
-    load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 16 --size 16384 --type binary \
-      --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
-    load broadcast --url "ws://127.0.0.1:$port/broadcast" --label "$s" --receivers "$BC_RECEIVERS" \
-      --messages 100 --size 64 --warmup-rounds "$BC_WARMUP" --rounds "$BC_ROUNDS"
+    if runs idle; then
+      load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS"
+    fi
+    if runs echo; then
+      load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 64 --size 64 --type text \
+        --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
+      load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 16 --size 16384 --type binary \
+        --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
+    fi
+    if runs broadcast; then
+      load broadcast --url "ws://127.0.0.1:$port/broadcast" --label "$s" --receivers "$BC_RECEIVERS" \
+        --messages 100 --size 64 --warmup-rounds "$BC_WARMUP" --rounds "$BC_ROUNDS"
+    fi
     stop_server
   done
 fi
@@ -141,4 +157,4 @@ fi
 echo "== report"
 "$JDK25/bin/java" -Djava.awt.headless=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main report \
   --results "$RESULTS" --jmh-dir "$OUT" --chart "$OUT/chart.png" --markdown "$OUT/results.md" \
-  $( ((QUICK)) || echo --splice "$ROOT/BENCHMARKS.md" )
+  $( ((SPLICE)) && echo --splice "$ROOT/BENCHMARKS.md" )

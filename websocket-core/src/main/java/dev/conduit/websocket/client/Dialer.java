@@ -668,6 +668,7 @@ public final class Dialer {
 
         /**
          * @param size the connection's read buffer size; 0 means 4096. It does not limit message size.
+         *             It is held only while frames arrive; an idle connection holds 512 bytes.
          * @return this
          */
         public Builder readBufferSize(int size) {

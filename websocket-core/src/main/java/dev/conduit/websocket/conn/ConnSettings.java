@@ -53,7 +53,9 @@ public final class ConnSettings {
     }
 
     /**
-     * @param size read buffer size; 0 or less means the default 4096, below 125 is raised to 125
+     * @param size read buffer size while frames arrive (an idle connection holds
+     *             {@value dev.conduit.websocket.frame.FrameReader#IDLE_BUFFER_SIZE} bytes instead); 0 or
+     *             less means the default 4096, below 125 is raised to 125
      * @return this
      */
     public ConnSettings readBufferSize(int size) {

@@ -9,9 +9,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Parses frames from a byte source through one read buffer: headers (validated as RFC 6455 §5.2
+ * Parses frames from a byte source through a read buffer: headers (validated as RFC 6455 §5.2
  * requires of a single frame) and payloads (unmasked as they are read). Rules that span frames —
  * fragmentation order, message limits, UTF-8 — belong to the connection.
+ * <p>
+ * Idle connections hold little: most of a server's connections wait for their next message most
+ * of the time, and a full read buffer each (4 KiB by default) would be a quarter of what one costs.
+ * So when a frame has been consumed and the last transport read came back short (nothing more was
+ * waiting), the reader drops its full-size buffer and waits for the next frame with a small one of
+ * {@value #IDLE_BUFFER_SIZE} bytes, kept for the connection's life. A small message arrives whole in
+ * it; when a read fills it, more is waiting and the reader goes back to a full-size buffer. A stream
+ * of frames therefore keeps the full buffer, and gorilla's complaint about per-connection read
+ * buffers at scale (its issues #8, #585) does not apply.
  */
 public final class FrameReader {
     /** Where the bytes come from; {@link dev.conduit.websocket.NetConn#read} fits. */
@@ -27,12 +36,21 @@ public final class FrameReader {
         int read(byte[] b, int off, int len) throws IOException;
     }
 
+    /** The buffer held while waiting between frames (see the class comment). */
+    public static final int IDLE_BUFFER_SIZE = 512;
+
     private final Source source;
     private final boolean server;
     private final boolean compressionNegotiated;
-    private final byte[] buf;
+    private final int bufferSize;
+    /** Small, kept for the connection's life: the buffer while idle. */
+    private final byte[] idle;
+    /** Either {@link #idle} or a full-size buffer while frames keep arriving. */
+    private byte[] buf;
     private int pos;
     private int lim;
+    /** Whether the last transport read returned less than asked for: nothing more was waiting then. */
+    private boolean drained;
 
     private long remaining;
     private boolean masked;
@@ -44,16 +62,26 @@ public final class FrameReader {
      * @param server true on the server side: frames must be masked; false: frames must not be
      * @param compressionNegotiated whether permessage-deflate was negotiated (RSV1 then allowed on
      *                              the first frame of a data message)
-     * @param bufferSize the read buffer size
+     * @param bufferSize the read buffer size while frames arrive (at least 14, a frame header)
      * @param initial bytes already read from the transport (after the handshake), read first
      */
     public FrameReader(Source source, boolean server, boolean compressionNegotiated, int bufferSize, byte[] initial) {
+        if (bufferSize < 14) {
+            throw new IllegalArgumentException("read buffer of " + bufferSize + " bytes cannot hold a frame header");
+        }
         this.source = source;
         this.server = server;
         this.compressionNegotiated = compressionNegotiated;
-        this.buf = new byte[Math.max(bufferSize, initial.length)];
+        this.bufferSize = bufferSize;
+        this.idle = new byte[Math.min(bufferSize, IDLE_BUFFER_SIZE)];
+        this.buf = initial.length <= idle.length ? idle : new byte[Math.max(bufferSize, initial.length)];
         System.arraycopy(initial, 0, buf, 0, initial.length);
         this.lim = initial.length;
+    }
+
+    /** @return the size of the buffer the reader holds now (for tests and memory accounting) */
+    public int bufferCapacity() {
+        return buf.length;
     }
 
     /**
@@ -68,6 +96,11 @@ public final class FrameReader {
      */
     public FrameHeader readHeader() throws IOException {
         skipRemaining();
+        if (pos == lim && drained && buf != idle) {
+            buf = idle; // between frames with nothing waiting: wait for the next one holding little
+            pos = 0;
+            lim = 0;
+        }
         require(2);
         int b0 = buf[pos] & 0xff;
         int b1 = buf[pos + 1] & 0xff;
@@ -169,6 +202,7 @@ public final class FrameReader {
             if (n < 0) {
                 throw new EOFException("unexpected EOF inside a frame payload");
             }
+            drained = n < want;
         } else {
             fill();
             n = Math.min(want, lim - pos);
@@ -223,11 +257,13 @@ public final class FrameReader {
             pos = 0;
         }
         while (lim < n) {
-            int r = source.read(buf, lim, buf.length - lim);
+            int asked = buf.length - lim;
+            int r = source.read(buf, lim, asked);
             if (r < 0) {
                 throw new EOFException("unexpected EOF in a frame header");
             }
             lim += r;
+            afterRead(r, asked);
         }
     }
 
@@ -239,6 +275,19 @@ public final class FrameReader {
             throw new EOFException("unexpected EOF inside a frame payload");
         }
         lim = r;
+        afterRead(r, buf.length);
+    }
+
+    /** A read that filled the idle buffer means more is waiting: the full-size buffer takes over. */
+    private void afterRead(int read, int asked) {
+        drained = read < asked;
+        if (!drained && buf == idle && bufferSize > idle.length) {
+            byte[] full = new byte[bufferSize];
+            System.arraycopy(buf, pos, full, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+            buf = full;
+        }
     }
 
     private static String describe(int opcode) {

@@ -1,5 +1,6 @@
 package dev.conduit.websocket.server;
 
+import dev.conduit.websocket.frame.FrameReader;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -36,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  *       JDK I/O replaces Tomcat's poller hand-off ({@link TakenChannelNetConn}).</li>
  *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
  *       ({@code socket.appReadBufSize} / {@code appWriteBufSize}), half of an idle WebSocket's
- *       heap. With direct I/O they are swapped for {@value #SHRUNK_BUFFER} byte ones for the life of
+ *       heap. With direct I/O they are swapped for small ones ({@value #SHRUNK_READ_BUFFER} and
+ *       {@value #SHRUNK_WRITE_BUFFER} bytes) for the life of
  *       the WebSocket (in the {@code SocketBufferHandler}, whose {@code reset()} then makes its state
  *       consistent), and fresh ones of the original size are put back when the handler returns,
  *       since Tomcat reuses the channel and its buffers for later HTTP connections.</li>
@@ -62,8 +64,14 @@ final class TomcatSocketLevers implements SocketLevers {
      * parse, and the cause was not found.
      */
     static final String TAKE_CHANNEL_PROPERTY = "conduit.websocket.tomcat.take-channel";
-    /** The size of Tomcat's buffers while the connection is a WebSocket (see the class comment). */
-    static final int SHRUNK_BUFFER = 1024;
+    /**
+     * The size of Tomcat's read buffer while the connection is a WebSocket: the frame reader's idle
+     * buffer, so that the read after a wait (which Tomcat limits to its buffer's size) goes straight
+     * into the reader's array instead of through a copy.
+     */
+    static final int SHRUNK_READ_BUFFER = FrameReader.IDLE_BUFFER_SIZE;
+    /** The size of Tomcat's write buffer while the connection is a WebSocket: only writes the socket did not take at once pass it. */
+    static final int SHRUNK_WRITE_BUFFER = 1024;
     private int originalReadBuffer;
     private int originalWriteBuffer;
 
@@ -80,6 +88,69 @@ final class TomcatSocketLevers implements SocketLevers {
     }
 
     /**
+     * The method handles for one Tomcat socket wrapper class, looked up once per class: looked up
+     * per connection they were four handles with their member names and type adaptations, about
+     * 600 bytes of every idle connection's heap.
+     */
+    private record WrapperHandles(MethodHandle setReadTimeout, MethodHandle setWriteTimeout,
+                                  MethodHandle updateLastRead, MethodHandle updateLastWrite) {
+        private static final ClassValue<WrapperHandles> BY_CLASS = new ClassValue<>() {
+            @Override
+            protected WrapperHandles computeValue(Class<?> wrapperClass) {
+                try {
+                    return lookUp(wrapperClass);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat socket levers not reachable; deadlines unsupported", e);
+                    return null;
+                }
+            }
+        };
+
+        static WrapperHandles of(Class<?> wrapperClass) {
+            return BY_CLASS.get(wrapperClass);
+        }
+
+        private static WrapperHandles lookUp(Class<?> wrapperClass) throws ReflectiveOperationException {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
+                    wrapperClass.getClassLoader());
+            MethodType longSetter = MethodType.methodType(void.class, long.class);
+            // Typed for exact invocation: (Object, long) and (Object), no adaptation per call.
+            MethodHandle read = lookup.findVirtual(base, "setReadTimeout", longSetter)
+                    .asType(MethodType.methodType(void.class, Object.class, long.class));
+            MethodHandle write = lookup.findVirtual(base, "setWriteTimeout", longSetter)
+                    .asType(MethodType.methodType(void.class, Object.class, long.class));
+            MethodHandle lastRead = null;
+            MethodHandle lastWrite = null;
+            MethodType noArgs = MethodType.methodType(void.class);
+            try {
+                lastRead = lookup.findVirtual(wrapperClass, "updateLastRead", noArgs)
+                        .asType(MethodType.methodType(void.class, Object.class));
+                lastWrite = lookup.findVirtual(wrapperClass, "updateLastWrite", noArgs)
+                        .asType(MethodType.methodType(void.class, Object.class));
+            } catch (ReflectiveOperationException e) {
+                LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's activity stamps not reachable; no direct I/O", e);
+            }
+            return new WrapperHandles(read, write, lastRead, lastWrite);
+        }
+    }
+
+    /** The upgraded input stream's {@code socketWrapper} field, per stream class. */
+    private static final ClassValue<Field> SOCKET_WRAPPER_FIELD = new ClassValue<>() {
+        @Override
+        protected Field computeValue(Class<?> inputClass) {
+            try {
+                Field f = inputClass.getDeclaredField("socketWrapper");
+                f.setAccessible(true);
+                return f;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's upgraded stream has no reachable socket wrapper", e);
+                return null;
+            }
+        }
+    };
+
+    /**
      * @param upgradedInput the upgraded connection's input stream
      * @return the levers, or {@code null} if the stream is not Tomcat's (or Tomcat changed)
      */
@@ -88,15 +159,17 @@ final class TomcatSocketLevers implements SocketLevers {
             return null;
         }
         try {
-            Field f = upgradedInput.getClass().getDeclaredField("socketWrapper");
-            f.setAccessible(true);
+            Field f = SOCKET_WRAPPER_FIELD.get(upgradedInput.getClass());
+            if (f == null) {
+                return null;
+            }
             Object wrapper = f.get(upgradedInput);
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            WrapperHandles handles = WrapperHandles.of(wrapper.getClass());
+            if (handles == null) {
+                return null;
+            }
             Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
                     wrapper.getClass().getClassLoader());
-            MethodType longSetter = MethodType.methodType(void.class, long.class);
-            MethodHandle read = lookup.findVirtual(base, "setReadTimeout", longSetter);
-            MethodHandle write = lookup.findVirtual(base, "setWriteTimeout", longSetter);
             Object socket = base.getMethod("getSocket").invoke(wrapper);
             Method ioChannel = socket.getClass().getMethod("getIOChannel");
             Object channel = ioChannel.invoke(socket);
@@ -106,21 +179,13 @@ final class TomcatSocketLevers implements SocketLevers {
                 return null;
             }
             SocketChannel direct = null;
-            MethodHandle lastRead = null;
-            MethodHandle lastWrite = null;
             // Exactly NioChannel: its subclass SecureNioChannel holds TLS state the raw channel must not bypass.
-            if (channel instanceof SocketChannel sc && !sc.isBlocking()
+            if (channel instanceof SocketChannel sc && !sc.isBlocking() && handles.updateLastRead() != null
                     && socket.getClass().getName().equals("org.apache.tomcat.util.net.NioChannel")) {
-                MethodType noArgs = MethodType.methodType(void.class);
-                try {
-                    lastRead = lookup.findVirtual(wrapper.getClass(), "updateLastRead", noArgs);
-                    lastWrite = lookup.findVirtual(wrapper.getClass(), "updateLastWrite", noArgs);
-                    direct = sc;
-                } catch (ReflectiveOperationException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's activity stamps not reachable; no direct I/O", e);
-                }
+                direct = sc;
             }
-            return new TomcatSocketLevers(wrapper, read, write, channel, direct, lastRead, lastWrite);
+            return new TomcatSocketLevers(wrapper, handles.setReadTimeout(), handles.setWriteTimeout(), channel, direct,
+                    handles.updateLastRead(), handles.updateLastWrite());
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat socket levers not reachable; deadlines unsupported", e);
             return null;
@@ -262,9 +327,9 @@ final class TomcatSocketLevers implements SocketLevers {
         }
         try {
             if (read) {
-                updateLastRead.invoke(socketWrapper);
+                updateLastRead.invokeExact(socketWrapper);
             } else {
-                updateLastWrite.invoke(socketWrapper);
+                updateLastWrite.invokeExact(socketWrapper);
             }
         } catch (RuntimeException | Error e) {
             throw e;
@@ -276,7 +341,7 @@ final class TomcatSocketLevers implements SocketLevers {
     @Override
     public void shrinkBuffers() {
         if (directChannel != null) {
-            swapBuffers(SHRUNK_BUFFER, SHRUNK_BUFFER, true);
+            swapBuffers(SHRUNK_READ_BUFFER, SHRUNK_WRITE_BUFFER, true);
         }
     }
 
@@ -344,7 +409,7 @@ final class TomcatSocketLevers implements SocketLevers {
 
     private void invoke(MethodHandle setter, long millis) {
         try {
-            setter.invoke(socketWrapper, millis);
+            setter.invokeExact(socketWrapper, millis);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -378,7 +378,9 @@ public final class Upgrader {
         }
 
         /**
-         * @param size the read buffer size in bytes; 0 for the default (4096); not a message limit
+         * @param size the read buffer size in bytes; 0 for the default (4096); not a message limit.
+         *             A connection holds it only while frames arrive: waiting for its next message
+         *             after the socket ran dry, it holds a 512-byte buffer instead
          * @return this
          */
         public Builder readBufferSize(int size) {

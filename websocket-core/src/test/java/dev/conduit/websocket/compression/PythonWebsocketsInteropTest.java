@@ -28,7 +28,9 @@ class PythonWebsocketsInteropTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        python.close();
+        if (python != null) { // null when the peer is missing: start() already reported that
+            python.close();
+        }
     }
 
     private static Map<String, Object> cfg(boolean snct, boolean cnct, Integer smwb, Object cmwb) {
