@@ -47,8 +47,18 @@ final class ConnWriter {
     private volatile Thread messageOwner;
     private StreamWriter openWriter;
 
-    private final byte[] controlFrame = new byte[FrameEncoder.MAX_HEADER_SIZE + 125];
+    /**
+     * Whole frames up to this size (control frames, small data messages) are built here, under the
+     * frame lock, and go out in one transport write. The write buffer ({@link #messageBuffer}) is
+     * allocated only when a message needs it (a message stream, or a client's masked frame larger
+     * than this): a server that answers with {@code writeMessage} or broadcasts prepared messages
+     * never holds one, so its idle connections do not keep 4 KiB each (gorilla's issue #9).
+     */
+    static final int SMALL_FRAME_SIZE = 256;
+
+    private final byte[] smallFrame = new byte[SMALL_FRAME_SIZE];
     private final byte[] headerScratch = new byte[FrameEncoder.MAX_HEADER_SIZE];
+    /** Guarded by the message lock; allocated by {@link #messageBuffer()}. */
     private byte[] messageBuffer;
     private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
 
@@ -200,6 +210,7 @@ final class ConnWriter {
         acquireMessage();
         StreamWriter w;
         try {
+            messageBuffer(); // a stream fills the buffer (from the pool, as gorilla's NextWriter takes it)
             w = new StreamWriter(messageType);
         } catch (RuntimeException e) {
             releaseMessage(); // the compression was closed under us
@@ -234,10 +245,17 @@ final class ConnWriter {
             throw new InterruptedIOException("websocket: interrupted waiting to write");
         }
         messageOwner = Thread.currentThread();
-        if (messageBuffer == null) {
+    }
+
+    /** The write buffer, allocated (or taken from the pool) on first use; the caller holds the message lock. */
+    private byte[] messageBuffer() {
+        byte[] buf = messageBuffer;
+        if (buf == null) {
             byte[] b = pool != null ? pool.get(bufferSize + FrameEncoder.MAX_HEADER_SIZE) : null;
-            messageBuffer = b != null ? b : new byte[bufferSize + FrameEncoder.MAX_HEADER_SIZE];
+            buf = b != null ? b : new byte[bufferSize + FrameEncoder.MAX_HEADER_SIZE];
+            messageBuffer = buf;
         }
+        return buf;
     }
 
     private void releaseMessage() {
@@ -342,17 +360,17 @@ final class ConnWriter {
 
     private void writeControlLocked(int opcode, byte[] data) throws IOException {
         int key = client ? Masking.newKey() : 0;
-        int h = FrameEncoder.writeHeader(controlFrame, 0, true, false, opcode, data.length, client, key);
-        System.arraycopy(data, 0, controlFrame, h, data.length);
+        int h = FrameEncoder.writeHeader(smallFrame, 0, true, false, opcode, data.length, client, key);
+        System.arraycopy(data, 0, smallFrame, h, data.length);
         if (client) {
-            Masking.mask(controlFrame, h, data.length, key, 0);
+            Masking.mask(smallFrame, h, data.length, key, 0);
         }
-        writeRaw(controlFrame, 0, h + data.length);
+        writeRaw(smallFrame, 0, h + data.length);
     }
 
     // ---- frames --------------------------------------------------------------------------
 
-    /** Writes one data frame; the caller holds the message lock, so messageBuffer is its own. */
+    /** Writes one data frame; the caller holds the message lock, so the write buffer is its own. */
     private void writeFrame(boolean fin, int opcode, byte[] data, int off, int len) throws IOException {
         writeFrame(fin, false, opcode, data, off, len);
     }
@@ -363,22 +381,34 @@ final class ConnWriter {
         try {
             checkWritable();
             int key = client ? Masking.newKey() : 0;
-            byte[] buf = messageBuffer;
             int h = FrameEncoder.headerSize(len, client);
-            if (h + len <= buf.length) {
+            if (h + len <= smallFrame.length) {
                 // Small frame: header and payload in one transport write.
-                FrameEncoder.writeHeader(buf, 0, fin, rsv1, opcode, len, client, key);
-                System.arraycopy(data, off, buf, h, len);
+                FrameEncoder.writeHeader(smallFrame, 0, fin, rsv1, opcode, len, client, key);
+                System.arraycopy(data, off, smallFrame, h, len);
                 if (client) {
-                    Masking.mask(buf, h, len, key, 0);
+                    Masking.mask(smallFrame, h, len, key, 0);
                 }
+                writeRaw(smallFrame, 0, h + len);
+                return;
+            }
+            if (client && h + len <= bufferSize + FrameEncoder.MAX_HEADER_SIZE) {
+                // A client masks through a buffer anyway: header and payload in one write, as the
+                // socket transport sends every write at once.
+                byte[] buf = messageBuffer();
+                FrameEncoder.writeHeader(buf, 0, fin, rsv1, opcode, len, true, key);
+                System.arraycopy(data, off, buf, h, len);
+                Masking.mask(buf, h, len, key, 0);
                 writeRaw(buf, 0, h + len);
                 return;
             }
+            // Header and payload as two writes: the server's transports hold a header back and send
+            // it with the payload's write (or buffer both until the flush).
             FrameEncoder.writeHeader(headerScratch, 0, fin, rsv1, opcode, len, client, key);
             writeChunk(headerScratch, 0, h);
             if (client) {
                 // The caller's array must not change, so mask through the buffer.
+                byte[] buf = messageBuffer();
                 long maskPos = 0;
                 for (int done = 0; done < len; ) {
                     int n = Math.min(buf.length, len - done);
@@ -410,7 +440,7 @@ final class ConnWriter {
         lockFrame(writeDeadline);
         try {
             checkWritable();
-            byte[] buf = messageBuffer;
+            byte[] buf = messageBuffer();
             int key = client ? Masking.newKey() : 0;
             int h = FrameEncoder.headerSize(payloadLen, client);
             int start = FrameEncoder.MAX_HEADER_SIZE - h;
@@ -577,7 +607,7 @@ final class ConnWriter {
                     sendFragment();
                 }
                 int n = Math.min(len, capacity - count);
-                System.arraycopy(b, off, messageBuffer, FrameEncoder.MAX_HEADER_SIZE + count, n);
+                System.arraycopy(b, off, messageBuffer(), FrameEncoder.MAX_HEADER_SIZE + count, n);
                 count += n;
                 off += n;
                 len -= n;

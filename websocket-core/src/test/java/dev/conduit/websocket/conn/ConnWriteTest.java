@@ -370,4 +370,42 @@ class ConnWriteTest {
             c[0].close();
         }
     }
+
+    /**
+     * Better than gorilla (its issue #9): a server answering with writeMessage, small or large, or
+     * with prepared messages, never takes a write buffer, so idle connections hold none.
+     */
+    @Test
+    void serverMessagesWrittenWholeTakeNoWriteBuffer() throws Exception {
+        AtomicInteger gets = new AtomicInteger();
+        BufferPool pool = new BufferPool() {
+            @Override
+            public byte[] get(int minSize) {
+                gets.incrementAndGet();
+                return null;
+            }
+
+            @Override
+            public void put(byte[] buffer) {
+            }
+        };
+        Conn[] c = Loopback.connPair(ConnSettings.server().writeBufferPool(pool).writeBufferSize(1024), ConnSettings.client());
+        try {
+            byte[] big = new byte[3000];
+            new java.util.Random(7).nextBytes(big);
+            c[0].writeMessage(TEXT_MESSAGE, "small".getBytes());
+            c[0].writeMessage(BINARY_MESSAGE, java.util.Arrays.copyOf(big, 600)); // over the small-frame size
+            c[0].writeMessage(BINARY_MESSAGE, big); // over the write buffer size
+            c[0].writePreparedMessage(new dev.conduit.websocket.PreparedMessage(BINARY_MESSAGE, big));
+            c[0].writeControl(dev.conduit.websocket.WebSocket.PING_MESSAGE, "p".getBytes(), null);
+            assertThat(gets.get()).isZero();
+            assertThat(c[1].readMessage().text()).isEqualTo("small");
+            assertThat(c[1].readMessage().data()).isEqualTo(java.util.Arrays.copyOf(big, 600));
+            assertThat(c[1].readMessage().data()).isEqualTo(big);
+            assertThat(c[1].readMessage().data()).isEqualTo(big);
+        } finally {
+            c[0].close();
+            c[1].close();
+        }
+    }
 }
