@@ -81,6 +81,14 @@ final class ServletNetConn implements NetConn {
     private final SocketChannel direct;
     /** Whether the container's read buffer may hold bytes (then reads go through it until it is drained). */
     private boolean containerMayHoldInput = true;
+    /**
+     * Whether the last read found the socket empty after what it returned (it returned less than it
+     * could). A connection that answers before reading again (request and response, echo) then
+     * finds it empty once more: the next read goes straight to the container, whose blocking read
+     * tries the socket once itself before it waits, instead of a direct read that would find
+     * nothing first (one system call fewer per round trip; BENCHMARKS.md, "Fourth round").
+     */
+    private boolean socketRanDry;
     /** Whether the container holds written bytes not yet flushed (then writes go through it until a flush). */
     private boolean containerHoldsOutput;
     /** A frame header held back for the next write (direct I/O only); guarded by the Conn's frame lock. */
@@ -139,7 +147,7 @@ final class ServletNetConn implements NetConn {
         }
         ScheduledFuture<?> alarm = null;
         long millis = millisLeft(readDeadline, "read");
-        if (direct != null && !containerMayHoldInput && !Thread.currentThread().isInterrupted()) {
+        if (direct != null && !containerMayHoldInput && !socketRanDry && !Thread.currentThread().isInterrupted()) {
             int n;
             try {
                 n = direct.read(ByteBuffer.wrap(b, off, len)); // non-blocking: 0 when nothing is there
@@ -149,6 +157,7 @@ final class ServletNetConn implements NetConn {
             }
             if (n != 0) {
                 ensureOpen();
+                socketRanDry = n < len;
                 return n;
             }
             if (millis > 0) {
@@ -188,6 +197,9 @@ final class ServletNetConn implements NetConn {
         }
         // The container hands out at most what was asked for: less means its buffer is empty now.
         containerMayHoldInput = n == len;
+        // Tomcat reads at most its buffer's size (shrunk to SHRUNK_READ_BUFFER, or larger if that
+        // failed): fewer bytes than that, and than asked for, means its read emptied the socket.
+        socketRanDry = n >= 0 && n < Math.min(len, TomcatSocketLevers.SHRUNK_READ_BUFFER);
         return n;
     }
 
