@@ -3,6 +3,7 @@
 # user and kernel (/proc/PID/stat), read and write system calls (/proc/PID/io), context switches
 # (perf stat, when perf is installed). Used for the "Second round" of BENCHMARKS.md.
 #   benchmarks/probe.sh conduit-25 16384 binary 16 10     # server, size, text|binary, connections, seconds
+# SERVER_JVM_EXTRA adds JVM options to our server and the peers (e.g. -Dconduit.websocket.tomcat.take-channel=true).
 # Needs the module built as benchmarks/run.sh builds it. Wrap it in `flock /work/cpu-heavy.lock` on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 name=$1 size=$2 type=$3 conns=$4 secs=$5
 port=$((18500 + RANDOM % 400))
-jvm=(-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true)
+jvm=(-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true ${SERVER_JVM_EXTRA:-})
 case $name in
   conduit-25) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer
                 --server.port=$port --spring.threads.virtual.enabled=true) ;;
