@@ -61,7 +61,9 @@ final class TomcatSocketLevers implements SocketLevers {
      * The system property that turns {@link #takeChannel()} on (off by default: experimental).
      * With it, a 1,000-connection ramp on Java 17 ({@code ManyConnectionsTest}) stalled in about one
      * run of six: Tomcat's poller kept dispatching one not-yet-upgraded socket that had nothing to
-     * parse, and the cause was not found.
+     * parse, and the cause was not found. It happens while the connections are still being opened,
+     * before the test closes any (session 4: its first run stalled at the ramp's 60 s wait), so
+     * Tomcat's recycling of a closed connection's channel and buffers is not the cause.
      */
     static final String TAKE_CHANNEL_PROPERTY = "conduit.websocket.tomcat.take-channel";
     /**
