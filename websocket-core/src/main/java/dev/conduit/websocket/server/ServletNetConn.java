@@ -147,19 +147,23 @@ final class ServletNetConn implements NetConn {
         }
         ScheduledFuture<?> alarm = null;
         long millis = millisLeft(readDeadline, "read");
-        if (direct != null && !containerMayHoldInput && !socketRanDry && !Thread.currentThread().isInterrupted()) {
-            int n;
-            try {
-                n = direct.read(ByteBuffer.wrap(b, off, len)); // non-blocking: 0 when nothing is there
-            } catch (IOException e) {
-                ensureOpen();
-                throw e;
+        if (direct != null && !containerMayHoldInput && !Thread.currentThread().isInterrupted()) {
+            if (!socketRanDry) {
+                int n;
+                try {
+                    n = direct.read(ByteBuffer.wrap(b, off, len)); // non-blocking: 0 when nothing is there
+                } catch (IOException e) {
+                    ensureOpen();
+                    throw e;
+                }
+                if (n != 0) {
+                    ensureOpen();
+                    socketRanDry = n < len;
+                    return n;
+                }
             }
-            if (n != 0) {
-                ensureOpen();
-                socketRanDry = n < len;
-                return n;
-            }
+            // Direct reads leave Tomcat's last-read stamp behind, and its poller times a blocked read
+            // out from that stamp: without this a read deadline could fire at once.
             if (millis > 0) {
                 levers.noteDirectActivity(true); // the container counts its read timeout from here
             }
