@@ -18,9 +18,10 @@ import java.util.Objects;
  * So when a frame has been consumed and the last transport read came back short (nothing more was
  * waiting), the reader drops its full-size buffer and waits for the next frame with a small one of
  * {@value #IDLE_BUFFER_SIZE} bytes, kept for the connection's life. A small message arrives whole in
- * it; when a read fills it, more is waiting and the reader goes back to a full-size buffer. A stream
- * of frames therefore keeps the full buffer, and gorilla's complaint about per-connection read
- * buffers at scale (its issues #8, #585) does not apply.
+ * it; when a read fills it, more is waiting and the reader goes back to a full-size buffer (from a
+ * small shared {@link ReadBufferCache}, where it returns when the reader goes idle). A stream of
+ * frames therefore keeps the full buffer, and gorilla's complaint about per-connection read buffers
+ * at scale (its issues #8, #585) does not apply.
  */
 public final class FrameReader {
     /** Where the bytes come from; {@link dev.conduit.websocket.NetConn#read} fits. */
@@ -97,6 +98,9 @@ public final class FrameReader {
     public FrameHeader readHeader() throws IOException {
         skipRemaining();
         if (pos == lim && drained && buf != idle) {
+            if (buf.length == bufferSize) {
+                ReadBufferCache.give(buf); // the next burst, here or on another connection, reuses it
+            }
             buf = idle; // between frames with nothing waiting: wait for the next one holding little
             pos = 0;
             lim = 0;
@@ -282,7 +286,7 @@ public final class FrameReader {
     private void afterRead(int read, int asked) {
         drained = read < asked;
         if (!drained && buf == idle && bufferSize > idle.length) {
-            byte[] full = new byte[bufferSize];
+            byte[] full = ReadBufferCache.take(bufferSize);
             System.arraycopy(buf, pos, full, 0, lim - pos);
             lim -= pos;
             pos = 0;
