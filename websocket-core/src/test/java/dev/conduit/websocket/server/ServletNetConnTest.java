@@ -187,6 +187,41 @@ class ServletNetConnTest {
         }
     }
 
+    /**
+     * A read deadline counts from the read, however long the connection has been busy before. On
+     * Tomcat, reads that went straight to the socket leave the container's last-read stamp behind,
+     * and its poller times a blocked read out from that stamp: a 2 s deadline set after 2.4 s of
+     * direct reads would fail within a second, before the data the peer sends after 1.2 s.
+     */
+    @Test
+    void aReadDeadlineCountsFromTheReadAfterALongBusyStretch() throws Exception {
+        assumeSocketTimeouts();
+        int total = 64 * 1024;
+        scenario = net -> {
+            try {
+                byte[] b = new byte[4096];
+                int got = 0;
+                while (got < total) {
+                    got += net.read(b, 0, b.length);
+                    Thread.sleep(150); // 17 reads: about 2.5 s of reading without waiting
+                }
+                events.add("read " + got);
+                net.setReadDeadline(Instant.now().plusSeconds(2));
+                int n = net.read(b, 0, b.length);
+                events.add(new String(b, 0, n, StandardCharsets.UTF_8));
+            } catch (IOException | InterruptedException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            s.getOutputStream().write(new byte[total]); // all of it in the socket buffers at once
+            assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("read " + total);
+            Thread.sleep(1200);
+            s.getOutputStream().write("z".getBytes(StandardCharsets.UTF_8));
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("z");
+        }
+    }
+
     @Test
     void aPassedDeadlineFailsAtOnceAndClearingItRestoresBlockingReads() throws Exception {
         scenario = net -> {
