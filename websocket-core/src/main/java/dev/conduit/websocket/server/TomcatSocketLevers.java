@@ -14,6 +14,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -59,11 +60,13 @@ final class TomcatSocketLevers implements SocketLevers {
     private final MethodHandle updateLastWrite;
     /**
      * The system property that turns {@link #takeChannel()} on (off by default: experimental).
-     * With it, a 1,000-connection ramp on Java 17 ({@code ManyConnectionsTest}) stalled in about one
-     * run of six: Tomcat's poller kept dispatching one not-yet-upgraded socket that had nothing to
-     * parse, and the cause was not found. It happens while the connections are still being opened,
-     * before the test closes any (session 4: its first run stalled at the ramp's 60 s wait), so
-     * Tomcat's recycling of a closed connection's channel and buffers is not the cause.
+     * With it, a 1,000-connection ramp on Java 17 ({@code ManyConnectionsTest}) used to stall: the
+     * poller finished handling the takeover's no-op event ({@link PollerRound}) after the key had
+     * been cancelled under it, caught the {@code CancelledKeyException} and closed the connection
+     * (taken channel included) in the middle of the takeover. Its {@code NioChannel} went back to
+     * Tomcat's cache with the 0-byte buffers the takeover had swapped in, and the next connection
+     * that got it could never read its request (the poller re-dispatched it forever). Fixed by
+     * holding off Tomcat's close while the key goes ({@link #takeChannel()}).
      */
     static final String TAKE_CHANNEL_PROPERTY = "conduit.websocket.tomcat.take-channel";
     /**
@@ -235,6 +238,17 @@ final class TomcatSocketLevers implements SocketLevers {
      * Tomcat's read buffer are copied out; both buffers are then shrunk to nothing for the
      * WebSocket's life (restored by {@link #restoreBuffers()}). When the handler returns, Tomcat's
      * own processing of the connection finds the key gone and closes the socket.
+     * <p>
+     * Tomcat's close is held off from the moment the key is cancelled until the poller has dropped
+     * the key (its next select): the marker round only tells that the poller has <em>started</em>
+     * handling the no-op event (it clears the marker in the wrapper first and writes the key's
+     * interest set next), and a poller that finds the key cancelled at that next step, or at any
+     * other step of a round already under way, closes the connection. Closed in the middle of the
+     * takeover, the connection lost its channel, and Tomcat put the channel's buffers (shrunk then
+     * to 0 bytes) back in its cache for the next connection, which could not read its request: the
+     * stall of {@value #TAKE_CHANNEL_PROPERTY}. The hold is the wrapper's own closed flag, set for
+     * that window only, so a {@code close()} in it does nothing; once the poller's select has
+     * dropped the key, nothing of Tomcat's holds the key any more.
      *
      * @throws IllegalStateException if taking failed halfway, after which the connection is unusable
      */
@@ -245,8 +259,10 @@ final class TomcatSocketLevers implements SocketLevers {
         }
         Object handler;
         Object poller;
+        Selector selector;
         SelectionKey key;
         PollerRound round;
+        AtomicBoolean wrapperClosed;
         try {
             Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
                     socketWrapper.getClass().getClassLoader());
@@ -256,8 +272,11 @@ final class TomcatSocketLevers implements SocketLevers {
                 return null;
             }
             poller = socketWrapper.getClass().getMethod("getPoller").invoke(socketWrapper);
-            Selector selector = (Selector) poller.getClass().getMethod("getSelector").invoke(poller);
+            selector = (Selector) poller.getClass().getMethod("getSelector").invoke(poller);
             round = PollerRound.of(poller, socketWrapper);
+            Field closedField = base.getDeclaredField("closed");
+            closedField.setAccessible(true);
+            wrapperClosed = (AtomicBoolean) closedField.get(socketWrapper);
             key = directChannel.keyFor(selector);
             if (key == null || !key.isValid() || key.interestOps() != 0 || key.attachment() != socketWrapper) {
                 return null; // not the state this code knows: leave it to Tomcat
@@ -274,8 +293,16 @@ final class TomcatSocketLevers implements SocketLevers {
             readBuffer.get(early);
             handler.getClass().getMethod("reset").invoke(handler); // both empty now
             round.await(poller, socketWrapper);
-            key.attach(null); // should the poller ever select it again, it skips a key without attachment
-            key.cancel();
+            if (!wrapperClosed.compareAndSet(false, true)) {
+                throw new IOException("Tomcat closed the connection during the takeover");
+            }
+            try {
+                key.attach(null); // should the poller ever select it again, it skips a key without attachment
+                key.cancel();
+                awaitDropped(selector);
+            } finally {
+                wrapperClosed.set(false); // a close Tomcat attempted meanwhile was about the key we took away
+            }
             directChannel.configureBlocking(true);
             swapBuffers(0, 0, true);
             return new TakenChannel(directChannel, early);
@@ -319,6 +346,22 @@ final class TomcatSocketLevers implements SocketLevers {
                 }
                 LockSupport.parkNanos(20_000);
             }
+        }
+    }
+
+    /**
+     * Waits until the poller's select has dropped the cancelled key from its selector: by then the
+     * poller has finished the round that was under way when the key was cancelled. The poller may
+     * be asleep in its select (a cancelled key does not wake it), hence the wake-up.
+     */
+    private void awaitDropped(Selector selector) throws IOException {
+        selector.wakeup();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (directChannel.isRegistered()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("Tomcat's poller did not drop the connection's key within 10 s");
+            }
+            LockSupport.parkNanos(20_000);
         }
     }
 
