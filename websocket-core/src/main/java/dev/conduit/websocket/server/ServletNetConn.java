@@ -130,8 +130,12 @@ final class ServletNetConn implements NetConn {
             } catch (IOException e) {
                 throw new IllegalStateException("the upgraded connection's channel failed", e);
             }
-        } else if (levers.directChannel() != null) {
-            levers.shrinkBuffers(); // they serve little with direct I/O, and an idle connection keeps them
+        }
+        if (levers.directChannel() != null) {
+            // They serve little with direct I/O and nothing with the taken channel, and an idle
+            // connection keeps them. Shrunk only now that nothing can fail before the handler's
+            // finally (endOfHandler) puts them back.
+            levers.shrinkBuffers();
         }
         return new ServletNetConn(connection, in, out, levers, local, remote, taken);
     }

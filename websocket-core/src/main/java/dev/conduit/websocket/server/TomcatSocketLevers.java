@@ -38,11 +38,13 @@ import java.util.concurrent.locks.LockSupport;
  *       JDK I/O replaces Tomcat's poller hand-off ({@link TakenChannelNetConn}).</li>
  *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
  *       ({@code socket.appReadBufSize} / {@code appWriteBufSize}), half of an idle WebSocket's
- *       heap. With direct I/O they are swapped for small ones ({@value #SHRUNK_READ_BUFFER} and
- *       {@value #SHRUNK_WRITE_BUFFER} bytes) for the life of
+ *       heap. With direct I/O (and with the taken channel) they are swapped for small ones
+ *       ({@value #SHRUNK_READ_BUFFER} and {@value #SHRUNK_WRITE_BUFFER} bytes) for the life of
  *       the WebSocket (in the {@code SocketBufferHandler}, whose {@code reset()} then makes its state
  *       consistent), and fresh ones of the original size are put back when the handler returns,
- *       since Tomcat reuses the channel and its buffers for later HTTP connections.</li>
+ *       since Tomcat reuses the channel and its buffers for later HTTP connections. Never smaller:
+ *       should Tomcat recycle the channel before they are put back, the next connection must still
+ *       be able to read its request (a 0-byte read buffer reads nothing, forever).</li>
  * </ul>
  * Works with Tomcat 10.1 and 11 (NIO and NIO2 connectors); {@link #of} returns {@code null}
  * elsewhere.
@@ -66,7 +68,8 @@ final class TomcatSocketLevers implements SocketLevers {
      * (taken channel included) in the middle of the takeover. Its {@code NioChannel} went back to
      * Tomcat's cache with the 0-byte buffers the takeover had swapped in, and the next connection
      * that got it could never read its request (the poller re-dispatched it forever). Fixed by
-     * holding off Tomcat's close while the key goes ({@link #takeChannel()}).
+     * holding off Tomcat's close while the key goes ({@link #takeChannel()}) and by never
+     * shrinking Tomcat's buffers below sizes it still works with.
      */
     static final String TAKE_CHANNEL_PROPERTY = "conduit.websocket.tomcat.take-channel";
     /**
@@ -79,6 +82,8 @@ final class TomcatSocketLevers implements SocketLevers {
     static final int SHRUNK_WRITE_BUFFER = 1024;
     private int originalReadBuffer;
     private int originalWriteBuffer;
+    /** The buffer handler {@link #swapBuffers} shrank, so that only that one is ever restored. */
+    private Object shrunkHandler;
 
     private TomcatSocketLevers(Object socketWrapper, MethodHandle setReadTimeout, MethodHandle setWriteTimeout,
                                Object channel, SocketChannel directChannel, MethodHandle updateLastRead,
@@ -235,9 +240,9 @@ final class TomcatSocketLevers implements SocketLevers {
      * ({@link PollerRound}), the key is detached (the poller skips a selected key
      * without attachment) and cancelled: the poller drops it at its next select and a
      * cancelled key no longer stands in the way of {@code configureBlocking(true)}. Bytes in
-     * Tomcat's read buffer are copied out; both buffers are then shrunk to nothing for the
-     * WebSocket's life (restored by {@link #restoreBuffers()}). When the handler returns, Tomcat's
-     * own processing of the connection finds the key gone and closes the socket.
+     * Tomcat's read buffer are copied out; Tomcat's buffers are left as they are (the caller
+     * shrinks them, {@link #shrinkBuffers()}, once its transport stands). When the handler returns,
+     * Tomcat's own processing of the connection finds the key gone and closes the socket.
      * <p>
      * Tomcat's close is held off from the moment the key is cancelled until the poller has dropped
      * the key (its next select): the marker round only tells that the poller has <em>started</em>
@@ -304,7 +309,6 @@ final class TomcatSocketLevers implements SocketLevers {
                 wrapperClosed.set(false); // a close Tomcat attempted meanwhile was about the key we took away
             }
             directChannel.configureBlocking(true);
-            swapBuffers(0, 0, true);
             return new TakenChannel(directChannel, early);
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             throw new IllegalStateException("taking the connection from Tomcat's poller failed", e);
@@ -390,11 +394,18 @@ final class TomcatSocketLevers implements SocketLevers {
         }
     }
 
+    /**
+     * Puts buffers of the original size back into the handler that was shrunk, unless Tomcat has
+     * closed the connection already: then the channel and its handler may be in Tomcat's cache or
+     * in use by another connection, and the wrapper's handler is Tomcat's shared empty one; the
+     * shrunk buffers still work (just smaller), so they are left alone.
+     */
     @Override
     public void restoreBuffers() {
         if (originalReadBuffer > 0) {
             swapBuffers(originalReadBuffer, originalWriteBuffer, false);
             originalReadBuffer = 0;
+            shrunkHandler = null;
         }
     }
 
@@ -402,9 +413,13 @@ final class TomcatSocketLevers implements SocketLevers {
         try {
             Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
                     socketWrapper.getClass().getClassLoader());
+            if ((Boolean) base.getMethod("isClosed").invoke(socketWrapper)) {
+                return; // the channel and its buffers are Tomcat's again (see restoreBuffers)
+            }
             Object handler = base.getMethod("getSocketBufferHandler").invoke(socketWrapper);
             Class<?> h = handler.getClass();
-            if (!h.getName().equals("org.apache.tomcat.util.net.SocketBufferHandler")) {
+            if (!h.getName().equals("org.apache.tomcat.util.net.SocketBufferHandler")
+                    || !remember && handler != shrunkHandler) {
                 return;
             }
             // Shrinking needs both empty (bytes in flight stay where they are); when restoring the
@@ -428,6 +443,7 @@ final class TomcatSocketLevers implements SocketLevers {
                 }
                 originalReadBuffer = oldRead.capacity();
                 originalWriteBuffer = oldWrite.capacity();
+                shrunkHandler = handler;
             }
             read.set(handler, ByteBuffer.allocate(readSize));
             write.set(handler, ByteBuffer.allocate(writeSize));

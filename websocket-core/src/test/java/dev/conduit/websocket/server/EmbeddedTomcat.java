@@ -47,6 +47,11 @@ final class EmbeddedTomcat implements TestServer {
         }
     }
 
+    /** The embedded Tomcat, for tests that look at its internals. */
+    Tomcat tomcat() {
+        return tomcat;
+    }
+
     @Override
     public int port() {
         return tomcat.getConnector().getLocalPort();
