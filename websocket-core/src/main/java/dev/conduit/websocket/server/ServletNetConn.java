@@ -35,17 +35,17 @@ import java.util.concurrent.TimeUnit;
  * at most {@value #WRITE_CHUNK} bytes because a container may copy a whole large write onto the
  * heap.
  * <p>
- * Taken channel (experimental, off by default; system property
- * {@code conduit.websocket.tomcat.take-channel=true}): on Tomcat's plaintext NIO connector the
- * channel is taken from the container for the WebSocket's life ({@link SocketLevers#takeChannel()}) and all I/O goes to a
- * {@link TakenChannelNetConn}: blocking JDK reads and writes that wait in the kernel (platform
- * threads) or in the JDK's own poller (virtual threads) instead of in Tomcat's poller. Measured on
- * the 64 B echo benchmark (BENCHMARKS.md, "Third round"): about a tenth less server CPU per round
- * trip on Java 25 with virtual threads, about a fifth less on Java 17 with platform threads. Tomcat
- * no longer sees the connection, so stopping the connector does not close it; the application
- * closes its connections on shutdown (the Spring Boot starter sends 1001 to each).
+ * Taken channel (the default on Tomcat's plaintext NIO connector; the system property
+ * {@code conduit.websocket.tomcat.take-channel=false} turns it off): the channel is taken from the
+ * container for the WebSocket's life ({@link SocketLevers#takeChannel()}) and all I/O goes to a
+ * {@link ReadLoopNetConn}: our {@link ReadLoop} reads for the waiting handler thread, writes go
+ * straight to the socket. Measured on the echo benchmarks (BENCHMARKS.md, "Fifth round"): on
+ * Java 25 about half the server CPU per 64 B round trip of the container's path, and 16 KiB
+ * messages at Netty's rate. Tomcat no longer sees the connection, so stopping the connector does
+ * not close it; the application closes its connections on shutdown (the Spring Boot starter sends
+ * 1001 to each).
  * <p>
- * Direct I/O (the default), when the channel is not taken: where the container offers its plaintext
+ * Direct I/O (when the channel is not taken): where the container offers its plaintext
  * non-blocking channel ({@link SocketLevers#directChannel()}, Tomcat's NIO connector), reads and
  * writes first go straight to it while the container's buffers hold nothing of this connection.
  * A read that finds no data, and the rest of a write the socket does not take at once, fall back
@@ -96,11 +96,11 @@ final class ServletNetConn implements NetConn {
     private int heldLength;
 
     /** The transport once the channel was taken from the container (then nothing else here does I/O), or null. */
-    private final TakenChannelNetConn taken;
+    private final ReadLoopNetConn taken;
 
     private ServletNetConn(WebConnection connection, ServletInputStream in, ServletOutputStream out,
                            SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress,
-                           TakenChannelNetConn taken) {
+                           ReadLoopNetConn taken) {
         this.taken = taken;
         this.connection = connection;
         this.in = in;
@@ -123,10 +123,10 @@ final class ServletNetConn implements NetConn {
         }
         SocketLevers levers = SocketLevers.of(connection, in);
         SocketLevers.TakenChannel channel = levers.takeChannel();
-        TakenChannelNetConn taken = null;
+        ReadLoopNetConn taken = null;
         if (channel != null) {
             try {
-                taken = new TakenChannelNetConn(channel.channel(), channel.early(), local, remote);
+                taken = new ReadLoopNetConn(channel.channel(), channel.early(), local, remote);
             } catch (IOException e) {
                 throw new IllegalStateException("the upgraded connection's channel failed", e);
             }
@@ -417,6 +417,11 @@ final class ServletNetConn implements NetConn {
         }
     }
 
+    /** @return whether the read loop holds a staging buffer for this connection (for tests) */
+    boolean holdsReadStaging() {
+        return taken != null && taken.holdsStaging();
+    }
+
     /** @return whether the channel was taken from the container (for tests) */
     boolean channelTaken() {
         return taken != null;
@@ -434,6 +439,9 @@ final class ServletNetConn implements NetConn {
     /** Called on the container thread when the handler has finished: hands the socket back to be closed. */
     void endOfHandler() {
         closed = true;
+        if (taken != null) {
+            taken.release(); // off the read loop, so that the container's close really closes the socket
+        }
         levers.restoreBuffers(); // before Tomcat can reuse the channel for another connection
         try {
             connection.close();
@@ -450,7 +458,7 @@ final class ServletNetConn implements NetConn {
 
     /**
      * @return the milliseconds left before the deadline (at least 1, rounded up), or -1 for none;
-     *         also used by {@link TakenChannelNetConn}
+     *         also used by {@link ReadLoopNetConn}
      */
     static long millisLeft(Instant deadline, String what) throws SocketTimeoutException {
         if (deadline == null) {

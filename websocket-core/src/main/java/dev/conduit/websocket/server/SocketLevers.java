@@ -42,9 +42,9 @@ interface SocketLevers {
 
     /**
      * Takes the plaintext channel away from the container for the life of the WebSocket: removes
-     * it from the container's poller, puts it in blocking mode and collects what the container had
-     * already read past the upgrade request. From then on only {@link TakenChannelNetConn} reads
-     * and writes it; the container's streams must not be used any more. The container still closes
+     * it from the container's poller (the channel stays non-blocking) and collects what the
+     * container had already read past the upgrade request. From then on only {@link ReadLoopNetConn}
+     * reads and writes it; the container's streams must not be used any more. The container still closes
      * the channel once the handler has returned.
      *
      * @return the channel and the bytes read ahead, or {@code null} when that is not possible
@@ -57,7 +57,7 @@ interface SocketLevers {
     /**
      * A channel taken from the container.
      *
-     * @param channel the connected channel, blocking, its selection key cancelled
+     * @param channel the connected channel, non-blocking, its container selection key gone
      * @param early what the container had read past the upgrade request, to be returned first
      */
     record TakenChannel(SocketChannel channel, byte[] early) {

@@ -32,10 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Direct I/O: on the plaintext NIO connector the {@code NioChannel}'s {@code SocketChannel}
  *       is offered as {@link #directChannel()}; {@code updateLastRead} / {@code updateLastWrite}
  *       keep the poller's timeout check right when a blocking call follows direct I/O.</li>
- *   <li>Taking the channel (experimental, off unless the system property
- *       {@value #TAKE_CHANNEL_PROPERTY} is {@code true}): {@link #takeChannel()} removes the
- *       plaintext NIO channel from Tomcat's poller for the life of the WebSocket, so that blocking
- *       JDK I/O replaces Tomcat's poller hand-off ({@link TakenChannelNetConn}).</li>
+ *   <li>Taking the channel (on by default; the system property {@value #TAKE_CHANNEL_PROPERTY}
+ *       {@code =false} turns it off): {@link #takeChannel()} removes the plaintext NIO channel
+ *       from Tomcat's poller for the life of the WebSocket, so that our {@link ReadLoop} replaces
+ *       Tomcat's poller hand-off ({@link ReadLoopNetConn}).</li>
  *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
  *       ({@code socket.appReadBufSize} / {@code appWriteBufSize}), half of an idle WebSocket's
  *       heap. With direct I/O (and with the taken channel) they are swapped for small ones
@@ -61,8 +61,9 @@ final class TomcatSocketLevers implements SocketLevers {
     private final MethodHandle updateLastRead;
     private final MethodHandle updateLastWrite;
     /**
-     * The system property that turns {@link #takeChannel()} on (off by default: experimental).
-     * With it, a 1,000-connection ramp on Java 17 ({@code ManyConnectionsTest}) used to stall: the
+     * The system property that turns {@link #takeChannel()} off when {@code false} (on by default
+     * since the read loop made it the cheapest transport; BENCHMARKS.md, "Fifth round").
+     * Until session 4 a 1,000-connection ramp on Java 17 ({@code ManyConnectionsTest}) used to stall: the
      * poller finished handling the takeover's no-op event ({@link PollerRound}) after the key had
      * been cancelled under it, caught the {@code CancelledKeyException} and closed the connection
      * (taken channel included) in the middle of the takeover. Its {@code NioChannel} went back to
@@ -259,7 +260,7 @@ final class TomcatSocketLevers implements SocketLevers {
      */
     @Override
     public TakenChannel takeChannel() {
-        if (directChannel == null || !Boolean.getBoolean(TAKE_CHANNEL_PROPERTY)) {
+        if (directChannel == null || "false".equalsIgnoreCase(System.getProperty(TAKE_CHANNEL_PROPERTY))) {
             return null;
         }
         Object handler;
@@ -308,7 +309,6 @@ final class TomcatSocketLevers implements SocketLevers {
             } finally {
                 wrapperClosed.set(false); // a close Tomcat attempted meanwhile was about the key we took away
             }
-            directChannel.configureBlocking(true);
             return new TakenChannel(directChannel, early);
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
             throw new IllegalStateException("taking the connection from Tomcat's poller failed", e);
@@ -344,11 +344,12 @@ final class TomcatSocketLevers implements SocketLevers {
             setOps.invoke(socketWrapper, MARKER);
             addEvent.invoke(poller, newEvent.newInstance(socketWrapper, 0));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long pause = FIRST_PAUSE_NANOS;
             while ((Integer) getOps.invoke(socketWrapper) == MARKER) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IOException("Tomcat's poller did not handle its event queue within 10 s");
                 }
-                LockSupport.parkNanos(20_000);
+                pause = pause(pause);
             }
         }
     }
@@ -361,12 +362,29 @@ final class TomcatSocketLevers implements SocketLevers {
     private void awaitDropped(Selector selector) throws IOException {
         selector.wakeup();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long pause = FIRST_PAUSE_NANOS;
         while (directChannel.isRegistered()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IOException("Tomcat's poller did not drop the connection's key within 10 s");
             }
-            LockSupport.parkNanos(20_000);
+            pause = pause(pause);
         }
+    }
+
+    /** The first pause while waiting for Tomcat's poller; it usually answers within that. */
+    private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** The longest pause: the poller's round trip is a few hundred microseconds when it is busy. */
+    private static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    /**
+     * Parks and returns the next, doubled pause. Without the back-off a ramp of a thousand
+     * connections on two cores had hundreds of threads waking every 20 µs to look, which starved
+     * the very poller they waited for: takeovers failed after 10 s (the example app's
+     * thousand-connection test, session 5).
+     */
+    private static long pause(long nanos) {
+        LockSupport.parkNanos(nanos);
+        return Math.min(nanos * 2, LONGEST_PAUSE_NANOS);
     }
 
     @Override

@@ -59,10 +59,10 @@ import java.util.function.Predicate;
  * number of connections plus ordinary requests.
  * <p>
  * Close your connections on shutdown (close 1001, going away), as the Spring Boot starter does:
- * a container does not end an upgraded connection it does not understand. With the experimental
- * system property {@code conduit.websocket.tomcat.take-channel=true}, on Tomcat's plaintext NIO
- * connector the connection even leaves Tomcat's poller while the handler runs (plain blocking JDK
- * socket calls, less CPU per message; see BENCHMARKS.md, "Third round").
+ * a container does not end an upgraded connection it does not understand: on Tomcat's plaintext NIO
+ * connector the connection even leaves Tomcat's poller while the handler runs (our read loop
+ * reads for the handler thread: less CPU per message; see BENCHMARKS.md, "Fifth round"; the
+ * system property {@code conduit.websocket.tomcat.take-channel=false} keeps it with Tomcat).
  * <h2>Refused requests</h2>
  * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
  * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes

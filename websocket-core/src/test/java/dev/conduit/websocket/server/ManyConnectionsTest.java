@@ -37,17 +37,24 @@ class ManyConnectionsTest {
     final Upgrader upgrader = Upgrader.builder().build();
     /** Handlers running now; each runs inside the container's init() on its own container thread. */
     final AtomicInteger running = new AtomicInteger();
+    /** For the failure message: handlers started, and how those that ended early ended. */
+    final AtomicInteger started = new AtomicInteger();
+    final java.util.Queue<String> endings = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     final HttpServlet echo = new HttpServlet() {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             upgrader.upgrade(req, resp, null, conn -> {
                 running.incrementAndGet();
+                started.incrementAndGet();
                 try {
                     while (true) {
                         Message m = conn.readMessage();
                         conn.writeMessage(m.messageType(), m.data());
                     }
+                } catch (IOException | RuntimeException e) {
+                    endings.add(e.toString());
+                    throw e;
                 } finally {
                     running.decrementAndGet();
                 }
@@ -77,7 +84,8 @@ class ManyConnectionsTest {
             for (int i = 0; i < 200 && running.get() < CONNECTIONS; i++) {
                 Thread.sleep(100);
             }
-            assertThat(running.get()).as("every connection is open at once").isEqualTo(CONNECTIONS);
+            assertThat(running.get()).as(() -> "every connection is open at once (handlers started: " + started.get()
+                    + "; ended with: " + endings + "; upgrade threads:\n" + upgradeThreads()).isEqualTo(CONNECTIONS);
             if (!Boolean.getBoolean("conduit.test.virtualThreads")) {
                 assertThat(handlerThreads()).as("each holds a platform container thread").isEqualTo(CONNECTIONS);
             }
@@ -101,6 +109,22 @@ class ManyConnectionsTest {
             assertThat(fdsAfter).as("open sockets after close (before: %d)", fdsBefore)
                     .isLessThanOrEqualTo(fdsBefore + 10);
         }
+    }
+
+    /** The stacks of the threads inside the upgrade handler's init() and of the read loops, for a failure message. */
+    static String upgradeThreads() {
+        StringBuilder sb = new StringBuilder();
+        for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+            String stack = java.util.Arrays.toString(t.getStackTrace());
+            if (stack.contains("WebSocketUpgradeHandler.init") && !stack.contains("Conn.readMessage")
+                    || t.getThreadName().contains("read-loop")) {
+                sb.append(t.getThreadName()).append(' ').append(t.getThreadState()).append('\n');
+                for (StackTraceElement e : t.getStackTrace()) {
+                    sb.append("    ").append(e).append('\n');
+                }
+            }
+        }
+        return sb.toString();
     }
 
     /** Platform threads currently inside the upgrade handler's init() (virtual threads are not listed). */

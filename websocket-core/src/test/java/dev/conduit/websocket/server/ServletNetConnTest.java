@@ -124,22 +124,16 @@ class ServletNetConnTest {
         }
     }
 
-    /** Tomcat's plaintext NIO channel is taken for the WebSocket's life; Undertow keeps its streams. */
+    /**
+     * Tomcat's plaintext NIO channel is taken for the WebSocket's life by default; Undertow keeps
+     * its streams, and so does Tomcat with the take-channel property set to false.
+     */
     boolean expectChannelTaken() {
         return true;
     }
 
     @Test
     void theChannelIsTakenFromTomcatsPollerAndReadAheadBytesComeFirst() throws Exception {
-        System.setProperty(TomcatSocketLevers.TAKE_CHANNEL_PROPERTY, "true"); // experimental, off by default
-        try {
-            takenChannelScenario();
-        } finally {
-            System.clearProperty(TomcatSocketLevers.TAKE_CHANNEL_PROPERTY);
-        }
-    }
-
-    private void takenChannelScenario() throws Exception {
         scenario = net -> {
             try {
                 byte[] b = new byte[10];
@@ -332,6 +326,127 @@ class ServletNetConnTest {
             assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
             s.getOutputStream().write("bye".getBytes(StandardCharsets.UTF_8));
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("bye");
+        }
+    }
+
+    static byte patternAt(long i) {
+        return (byte) (i * 31 + (i >>> 11));
+    }
+
+    /**
+     * The peer sends 2 MiB while the handler is busy: with the read loop it is staged, the loop
+     * stops reading when the staging buffer is full and resumes as the handler drains it; every
+     * byte arrives once and in order. Once the handler waits again, nothing is staged (an idle
+     * connection holds no staging buffer).
+     */
+    @Test
+    void aBurstWhileTheHandlerIsBusyArrivesWholeAndInOrder() throws Exception {
+        int total = 2 * 1024 * 1024;
+        scenario = net -> {
+            try {
+                Thread.sleep(500);
+                byte[] b = new byte[4096];
+                long got = 0;
+                long wrong = -1;
+                while (got < total) {
+                    int n = net.read(b, 0, (int) Math.min(b.length, total - got));
+                    if (n < 0) {
+                        throw new IOException("end after " + got);
+                    }
+                    for (int i = 0; i < n && wrong < 0; i++) {
+                        if (b[i] != patternAt(got + i)) {
+                            wrong = got + i;
+                        }
+                    }
+                    got += n;
+                }
+                events.add(wrong < 0 ? "read " + got : "wrong byte at " + wrong);
+                int n = net.read(b, 0, b.length);
+                events.add(new String(b, 0, n, StandardCharsets.UTF_8));
+                events.add(net.holdsReadStaging() ? "staging held while idle" : "nothing staged");
+            } catch (IOException | InterruptedException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            byte[] all = new byte[total];
+            for (int i = 0; i < total; i++) {
+                all[i] = patternAt(i);
+            }
+            s.getOutputStream().write(all);
+            assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("read " + total);
+            Thread.sleep(300); // the handler waits in its read
+            s.getOutputStream().write("x".getBytes(StandardCharsets.UTF_8));
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("x");
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("nothing staged");
+        }
+    }
+
+    /** The handler writes 8 MiB while the peer does not read yet: the write waits and all of it arrives in order. */
+    @Test
+    void aLargeWriteThePeerReadsLateArrivesWhole() throws Exception {
+        int total = 8 * 1024 * 1024;
+        scenario = net -> {
+            byte[] all = new byte[total];
+            for (int i = 0; i < total; i++) {
+                all[i] = patternAt(i);
+            }
+            try {
+                net.write(all, 0, total);
+                net.flush();
+                events.add("wrote " + total);
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            Thread.sleep(500); // the socket buffers fill up and the write waits
+            InputStream in = s.getInputStream();
+            byte[] b = new byte[65536];
+            long got = 0;
+            long wrong = -1;
+            while (got < total) {
+                int n = in.read(b);
+                assertThat(n).as("bytes after %d", got).isPositive();
+                for (int i = 0; i < n && wrong < 0; i++) {
+                    if (b[i] != patternAt(got + i)) {
+                        wrong = got + i;
+                    }
+                }
+                got += n;
+            }
+            assertThat(wrong).as("first wrong byte").isEqualTo(-1);
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("wrote " + total);
+        }
+    }
+
+    /**
+     * On the taken channel an interrupt ends a waiting read as it ends a JDK channel's: the
+     * connection is closed and the peer sees its end. (Tomcat's and Undertow's blocking reads
+     * ignore interrupts, so this is the taken channel's behaviour only.)
+     */
+    @Test
+    void interruptingAWaitingReaderClosesTheConnection() throws Exception {
+        assumeTrue(expectChannelTaken(), "the container's own blocking read ignores interrupts");
+        CompletableFuture<Thread> readerThread = new CompletableFuture<>();
+        scenario = net -> {
+            readerThread.complete(Thread.currentThread());
+            try {
+                events.add(net.read(new byte[8], 0, 8));
+            } catch (IOException e) {
+                events.add(e);
+                events.add(Thread.interrupted() ? "interrupt status kept" : "interrupt status lost");
+            }
+        };
+        try (Socket s = connect()) {
+            Thread reader = readerThread.get(10, TimeUnit.SECONDS);
+            Thread.sleep(200); // let the reader wait
+            reader.interrupt();
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("interrupt status kept");
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("init returned");
+            s.setSoTimeout(5000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
     }
 }

@@ -9,8 +9,6 @@ import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketWrapperBase;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -53,16 +51,6 @@ class TakenChannelRecycleTest {
         }
     };
 
-    @BeforeEach
-    void takeChannel() {
-        System.setProperty(TomcatSocketLevers.TAKE_CHANNEL_PROPERTY, "true");
-    }
-
-    @AfterEach
-    void leaveChannel() {
-        System.clearProperty(TomcatSocketLevers.TAKE_CHANNEL_PROPERTY);
-    }
-
     @Test
     void aChannelTomcatRecyclesWhileItsWebSocketRunsStillServesTheNextConnection() throws Exception {
         try (EmbeddedTomcat server = new EmbeddedTomcat(echo, 20)) {
@@ -74,7 +62,9 @@ class TakenChannelRecycleTest {
             List<SocketWrapperBase<?>> open = new ArrayList<>(endpoint.getConnections());
             assertThat(open).as("Tomcat's open connections").hasSize(1);
             NioEndpoint.NioSocketWrapper wrapper = (NioEndpoint.NioSocketWrapper) open.get(0);
-            assertThat(wrapper.getSocket().getIOChannel().isBlocking()).as("the channel was taken").isTrue();
+            java.nio.channels.SocketChannel channel = wrapper.getSocket().getIOChannel();
+            assertThat(channel.keyFor(wrapper.getPoller().getSelector())).as("the channel was taken from Tomcat's poller").isNull();
+            assertThat(channel.isRegistered()).as("the channel is on our read loop").isTrue();
 
             // What the poller did in the race: an event for a connection whose key is gone makes it
             // close the wrapper, which closes the channel and caches the NioChannel with its buffers.

@@ -1,0 +1,502 @@
+package dev.conduit.websocket.server;
+
+import dev.conduit.websocket.NetConn;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@link NetConn} over a channel taken from the container ({@link SocketLevers#takeChannel()}),
+ * left in non-blocking mode and read by a {@link ReadLoop}: the handler thread that waits for data
+ * parks, and the loop reads into its array and wakes it.
+ * <ul>
+ *   <li>Bytes the container had already read with the upgrade request are returned first.</li>
+ *   <li>When the socket has data and nobody waits (the handler is busy), the loop reads it into a
+ *       staging buffer of {@value #STAGING} bytes that the next reads drain; when that is full the
+ *       loop stops reading this socket until the handler has taken some (TCP's flow control then
+ *       holds the peer back, as with any unread socket). An idle connection has no staging
+ *       buffer.</li>
+ *   <li>After a read that filled the caller's array the socket probably holds more: the next read
+ *       tries the socket itself before it waits (a long message is read without a hand-off per
+ *       piece).</li>
+ *   <li>Writes go straight to the socket from the writing thread; when the socket takes only part,
+ *       the writer waits for the loop to see the socket writable.</li>
+ *   <li>Deadlines are the waiting thread's park time. A write that is still blocked at its deadline
+ *       shuts the output down and fails with {@link SocketTimeoutException}, as do later writes
+ *       (the seed: after a write timeout the connection's state is corrupt).</li>
+ *   <li>A frame header written alone is held back and goes out with the payload (or the flush) in
+ *       one gathering write.</li>
+ *   <li>{@link #close()} shuts both halves down and wakes a waiting reader and writer; the
+ *       container closes the channel once the handler has returned, after {@link #release()} has
+ *       taken it off the loop.</li>
+ *   <li>As with the JDK's channels, interrupting a thread that waits to read or write closes the
+ *       connection ({@link ClosedByInterruptException}).</li>
+ * </ul>
+ */
+final class ReadLoopNetConn implements NetConn {
+    private static final System.Logger LOG = System.getLogger(ReadLoopNetConn.class.getName());
+    /** Bytes the loop reads for a connection nobody reads from at the moment, before it pauses. */
+    static final int STAGING = 16 * 1024;
+    /** The longest write held back to be sent with the next one: a frame header. */
+    private static final int HOLD_MAX = 14;
+    /** {@link #result} while no read has been done for the waiting reader. */
+    private static final int PENDING = Integer.MIN_VALUE;
+
+    private final SocketChannel channel;
+    private final ReadLoop loop;
+    private final SelectionKey key;
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
+    /** Bytes the container read before the channel was taken; null once consumed. Reader only. */
+    private byte[] early;
+    private int earlyPosition;
+
+    // Guarded by "this": shared by the reader, the writer and the loop; never held while blocked.
+    /** The waiting reader's target, or null when nobody waits. */
+    private ByteBuffer wanted;
+    private Thread reader;
+    private Thread writer;
+    private byte[] staging;
+    private int stagingStart;
+    private int stagingEnd;
+    /** The key's interest set as last given to it. */
+    private int interest = SelectionKey.OP_READ;
+    /** The socket reached its end (or failed, then {@link #failure} says how). */
+    private boolean ended;
+    private IOException failure;
+    /** Whether the last read filled its target (then the socket probably holds more). */
+    private boolean lastReadFilled;
+
+    /** Bytes read for the waiting reader, -1 at the end, {@link #PENDING} while none. */
+    private volatile int result = PENDING;
+    private volatile boolean writable;
+
+    /** A frame header held back for the next write; guarded by the Conn's frame lock. */
+    private final byte[] held = new byte[HOLD_MAX];
+    private int heldLength;
+    private volatile Instant readDeadline;
+    private volatile Instant writeDeadline;
+    private volatile boolean closed;
+    private volatile boolean writeTimedOut;
+
+    /**
+     * @param channel the connected channel, non-blocking, no longer registered with the container
+     * @param early what the container had read past the upgrade request (may be empty)
+     */
+    ReadLoopNetConn(SocketChannel channel, byte[] early, SocketAddress localAddress, SocketAddress remoteAddress)
+            throws IOException {
+        this.channel = channel;
+        this.early = early.length > 0 ? early : null;
+        this.localAddress = localAddress;
+        this.remoteAddress = remoteAddress;
+        this.loop = ReadLoop.next();
+        this.key = loop.register(channel, this);
+    }
+
+    // ---- the loop's side
+
+    /** Called on the loop thread when the socket is ready for what {@link #interest} asks. */
+    void onReady(SelectionKey readyKey) {
+        Thread wakeReader = null;
+        Thread wakeWriter = null;
+        synchronized (this) {
+            if (readyKey.isWritable() && writer != null) {
+                wakeWriter = writer;
+                writer = null;
+                writable = true;
+                setInterest(readyKey, interest & ~SelectionKey.OP_WRITE);
+            }
+            if (readyKey.isReadable() && (interest & SelectionKey.OP_READ) != 0) {
+                wakeReader = readOnLoop(readyKey);
+            }
+        }
+        if (wakeReader != null) {
+            LockSupport.unpark(wakeReader);
+        }
+        if (wakeWriter != null) {
+            LockSupport.unpark(wakeWriter);
+        }
+    }
+
+    /** @return the reader to wake, or null */
+    private Thread readOnLoop(SelectionKey readyKey) {
+        ByteBuffer target = wanted;
+        if (target == null) {
+            if (staging == null) {
+                staging = new byte[STAGING];
+            }
+            target = ByteBuffer.wrap(staging, stagingEnd, staging.length - stagingEnd);
+        }
+        int asked = target.remaining();
+        int n;
+        try {
+            n = channel.read(target);
+        } catch (IOException e) {
+            failure = e;
+            n = -1;
+        }
+        if (n == 0) {
+            return null; // someone else read it first
+        }
+        if (n < 0) {
+            ended = true;
+            setInterest(readyKey, interest & ~SelectionKey.OP_READ); // a socket at its end stays readable
+        }
+        lastReadFilled = n == asked;
+        if (wanted != null) {
+            wanted = null;
+            Thread waiting = reader;
+            reader = null;
+            result = n;
+            return waiting;
+        }
+        if (n > 0) {
+            stagingEnd += n;
+            if (stagingEnd == staging.length) {
+                setInterest(readyKey, interest & ~SelectionKey.OP_READ); // the handler is behind: let TCP hold the peer
+            }
+        }
+        return null;
+    }
+
+    /** Changes the key's interest set; under the lock. @return whether it changed */
+    private boolean setInterest(int ops) {
+        return setInterest(key, ops);
+    }
+
+    /**
+     * The loop passes its key: it may report the socket ready before the constructor has stored
+     * the key that registering returned.
+     */
+    private boolean setInterest(SelectionKey selectionKey, int ops) {
+        if (ops == interest) {
+            return false;
+        }
+        try {
+            selectionKey.interestOps(ops);
+        } catch (CancelledKeyException e) {
+            return false; // released, or the channel was closed: nothing to wait for any more
+        }
+        interest = ops;
+        return true;
+    }
+
+    // ---- reading
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        ensureOpen();
+        if (len == 0) {
+            return 0;
+        }
+        if (early != null) {
+            int n = Math.min(len, early.length - earlyPosition);
+            System.arraycopy(early, earlyPosition, b, off, n);
+            earlyPosition += n;
+            if (earlyPosition == early.length) {
+                early = null;
+            }
+            return n;
+        }
+        Instant deadline = readDeadline;
+        long waitUntil = deadline == null ? 0 : System.nanoTime() + nanosLeft(deadline, "read");
+        boolean wakeLoop = false;
+        int n;
+        synchronized (this) {
+            if (stagingEnd > stagingStart) {
+                n = Math.min(len, stagingEnd - stagingStart);
+                System.arraycopy(staging, stagingStart, b, off, n);
+                stagingStart += n;
+                if (stagingStart == stagingEnd) {
+                    stagingStart = stagingEnd = 0;
+                    // The loop may have paused reading when the buffer was full: resume.
+                    wakeLoop = !ended && setInterest(interest | SelectionKey.OP_READ);
+                }
+            } else if (ended) {
+                return endOfInput();
+            } else {
+                n = lastReadFilled ? readDirect(b, off, len) : 0;
+                if (n == 0) {
+                    staging = null; // idle from here on: hold nothing
+                    wanted = ByteBuffer.wrap(b, off, len);
+                    reader = Thread.currentThread();
+                    result = PENDING;
+                }
+            }
+        }
+        if (wakeLoop) {
+            loop.wakeup(); // a select under way does not see the changed interest set
+        }
+        if (n != 0) {
+            return n;
+        }
+        return awaitRead(waitUntil, deadline != null);
+    }
+
+    /** A read on the reader's thread; under the lock. @return bytes read, 0 if none, -1 at the end */
+    private int readDirect(byte[] b, int off, int len) throws IOException {
+        int n;
+        try {
+            n = channel.read(ByteBuffer.wrap(b, off, len));
+        } catch (IOException e) {
+            ensureOpen();
+            throw e;
+        }
+        if (n < 0) {
+            ended = true;
+            setInterest(interest & ~SelectionKey.OP_READ);
+            return endOfInput();
+        }
+        lastReadFilled = n == len;
+        return n;
+    }
+
+    /** Under the lock, once the socket has ended: -1, or the failure, or "closed" when we closed it. */
+    private int endOfInput() throws IOException {
+        ensureOpen(); // the end we caused by shutting the input down, not the peer's
+        if (failure != null) {
+            throw new IOException(failure.getMessage(), failure);
+        }
+        return -1;
+    }
+
+    private int awaitRead(long waitUntil, boolean timed) throws IOException {
+        while (true) {
+            int n = result;
+            if (n != PENDING) {
+                result = PENDING;
+                if (n < 0) {
+                    synchronized (this) {
+                        return endOfInput();
+                    }
+                }
+                return n;
+            }
+            if (closed) {
+                synchronized (this) {
+                    if (result == PENDING) {
+                        wanted = null;
+                        reader = null;
+                    }
+                }
+                ensureOpen();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                synchronized (this) {
+                    if (result == PENDING) {
+                        wanted = null;
+                        reader = null;
+                    }
+                }
+                throw interrupted();
+            }
+            if (timed) {
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    synchronized (this) {
+                        if (result == PENDING) {
+                            wanted = null;
+                            reader = null;
+                            throw new SocketTimeoutException("read deadline passed");
+                        }
+                    }
+                    continue; // the loop delivered just in time
+                }
+                LockSupport.parkNanos(this, left);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    // ---- writing
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        ensureOpen();
+        if (heldLength == 0 && len <= HOLD_MAX) {
+            System.arraycopy(b, off, held, 0, len);
+            heldLength = len;
+            return;
+        }
+        ByteBuffer payload = ByteBuffer.wrap(b, off, len);
+        if (heldLength == 0) {
+            writeFully(new ByteBuffer[] {payload});
+        } else {
+            ByteBuffer header = ByteBuffer.wrap(held, 0, heldLength);
+            heldLength = 0;
+            writeFully(new ByteBuffer[] {header, payload});
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (heldLength > 0) {
+            ByteBuffer alone = ByteBuffer.wrap(held, 0, heldLength);
+            heldLength = 0;
+            writeFully(new ByteBuffer[] {alone});
+        }
+    }
+
+    private void writeFully(ByteBuffer[] buffers) throws IOException {
+        if (writeTimedOut) {
+            throw new SocketTimeoutException("write deadline passed");
+        }
+        Instant deadline = writeDeadline;
+        long waitUntil = deadline == null ? 0 : System.nanoTime() + nanosLeft(deadline, "write");
+        ByteBuffer last = buffers[buffers.length - 1];
+        try {
+            while (true) {
+                channel.write(buffers);
+                if (!last.hasRemaining()) {
+                    return;
+                }
+                awaitWritable(waitUntil, deadline != null);
+            }
+        } catch (IOException e) {
+            if (e instanceof SocketTimeoutException) {
+                throw e;
+            }
+            ensureOpen();
+            throw e;
+        }
+    }
+
+    private void awaitWritable(long waitUntil, boolean timed) throws IOException {
+        synchronized (this) {
+            writable = false;
+            writer = Thread.currentThread();
+            if (!setInterest(interest | SelectionKey.OP_WRITE)) {
+                writer = null;
+                ensureOpen();
+                throw new SocketException("Socket closed");
+            }
+        }
+        loop.wakeup();
+        while (!writable) {
+            ensureOpen();
+            if (Thread.currentThread().isInterrupted()) {
+                synchronized (this) {
+                    writer = null;
+                }
+                throw interrupted();
+            }
+            if (timed) {
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    synchronized (this) {
+                        writer = null;
+                        setInterest(interest & ~SelectionKey.OP_WRITE);
+                    }
+                    writeTimedOut = true;
+                    SocketLevers.shutdown(channel, false, LOG);
+                    throw new SocketTimeoutException("write deadline passed");
+                }
+                LockSupport.parkNanos(this, left);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    // ---- the rest
+
+    @Override
+    public void setReadDeadline(Instant deadline) {
+        this.readDeadline = deadline;
+    }
+
+    @Override
+    public void setWriteDeadline(Instant deadline) {
+        this.writeDeadline = deadline;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Shuts both halves down from any thread and wakes whoever waits; the peer sees FIN. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+       
+        SocketLevers.shutdown(channel, true, LOG);
+        SocketLevers.shutdown(channel, false, LOG);
+        Thread wakeReader;
+        Thread wakeWriter;
+        synchronized (this) {
+            wakeReader = reader;
+            wakeWriter = writer;
+        }
+        if (wakeReader != null) {
+            LockSupport.unpark(wakeReader);
+        }
+        if (wakeWriter != null) {
+            LockSupport.unpark(wakeWriter);
+        }
+    }
+
+    /**
+     * Takes the channel off the loop once the handler has returned, before the container closes
+     * it: the socket is really closed only after the loop's selector has let go of it.
+     */
+    void release() {
+        loop.deregister(key, this);
+    }
+
+    /** @return whether the loop still watches the socket */
+    boolean keyValid() {
+        SelectionKey k = key;
+        return k == null || k.isValid(); // null: still being constructed
+    }
+
+    /** Called by the loop when someone else closed the channel: whoever waits fails as after {@link #close()}. */
+    void keyLost() {
+        LOG.log(System.Logger.Level.DEBUG, "websocket: the container closed a taken connection under its handler");
+        close();
+    }
+
+    /**
+     * An interrupt ends a wait as it ends a blocked JDK channel call: the connection is closed
+     * (its stream position is unknown now) and the thread keeps its interrupt status.
+     */
+    private IOException interrupted() {
+        close();
+        return new ClosedByInterruptException();
+    }
+
+    /** @return whether a staging buffer is held (for tests: an idle connection holds none) */
+    synchronized boolean holdsStaging() {
+        return staging != null;
+    }
+
+    private void ensureOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    private static long nanosLeft(Instant deadline, String what) throws SocketTimeoutException {
+        long millis = ServletNetConn.millisLeft(deadline, what);
+        return millis < 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+}
