@@ -21,10 +21,10 @@ PROFILE=0
 
 if ((QUICK)); then
   JMH_JDKS="25"; JMH_ARGS=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
-  ECHO_WARMUP=2; ECHO_SECONDS=4; BC_RECEIVERS=200; BC_WARMUP=1; BC_ROUNDS=2; IDLE_COUNTS=1000,2000
+  ECHO_REPEATS=1; ECHO_WARMUP=2; ECHO_SECONDS=4; BC_RECEIVERS=200; BC_WARMUP=1; BC_ROUNDS=2; IDLE_COUNTS=1000,2000
 else
   JMH_JDKS="17 25"; JMH_ARGS=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
-  ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000
+  ECHO_REPEATS=3; ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000
 fi
 SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty"}
 LOADS=${LOADS:-"idle echo broadcast"}
@@ -97,7 +97,7 @@ start_server() {
       cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer "$port") ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
-  "${cmd[@]}" > "$OUT/server-$name.log" 2>&1 &
+  "${cmd[@]}" >> "$OUT/server-$name.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
@@ -105,6 +105,19 @@ start_server() {
     sleep 0.2
   done
   echo "$name did not listen on $port within 60 s" >&2; exit 1
+}
+
+# quiet: waits until the machine is idle (at least 90% idle CPU over 2 s; at most 60 s) and says so.
+quiet() {
+  local idle=0 a b
+  for _ in $(seq 30); do
+    read -r -a a < /proc/stat; sleep 2; read -r -a b < /proc/stat
+    local total=0 k
+    for k in 1 2 3 4 5 6 7 8; do total=$((total + b[k] - a[k])); done
+    idle=$(( total > 0 ? 100 * (b[4] - a[4]) / total : 0 ))
+    ((idle >= 90)) && break
+  done
+  echo "   quiet: ${idle}% idle CPU over the last 2 s"
 }
 
 load() {
@@ -130,23 +143,41 @@ if ((PROFILE)); then
 fi
 
 if [[ ${SKIP_LOAD:-0} != 1 ]]; then
-  rm -f "$RESULTS"
+  rm -f "$RESULTS" "$OUT"/server-*.log
   port=18080
+  # Each load group runs on a fresh server process, after the machine has gone quiet: the previous
+  # step (10,000 idle connections, 10,000 platform threads on Java 17, the previous server's exit)
+  # must not weigh on the next measurement. Echo loads are measured ECHO_REPEATS times; the report
+  # gives the median of each figure.
+  next_server() {
+    stop_server
+    port=$((port + 1))   # a fresh port per start: no TIME_WAIT left by the previous one can collide
+    start_server "$1" "$port"
+  }
   for s in $SERVERS; do
-    port=$((port + 1))   # a fresh port per server: no TIME_WAIT left by the previous one can collide
-    echo "== $s on 127.0.0.1:$port"
-    start_server "$s" "$port"
-    # Idle first, on a fresh process, so that the baseline heap holds no earlier load's leftovers.
+    echo "== $s"
     if runs idle; then
+      next_server "$s"
       load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS"
     fi
     if runs echo; then
-      load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 64 --size 64 --type text \
-        --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
-      load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 16 --size 16384 --type binary \
-        --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
+      next_server "$s"
+      for size in 64 16384; do
+        for _ in $(seq "$ECHO_REPEATS"); do
+          quiet
+          if [[ $size == 64 ]]; then
+            load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 64 --size 64 --type text \
+              --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
+          else
+            load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 16 --size 16384 --type binary \
+              --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
+          fi
+        done
+      done
     fi
     if runs broadcast; then
+      next_server "$s"
+      quiet
       load broadcast --url "ws://127.0.0.1:$port/broadcast" --label "$s" --receivers "$BC_RECEIVERS" \
         --messages 100 --size 64 --warmup-rounds "$BC_WARMUP" --rounds "$BC_ROUNDS"
     fi

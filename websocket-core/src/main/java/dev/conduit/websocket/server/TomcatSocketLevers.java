@@ -239,8 +239,8 @@ final class TomcatSocketLevers implements SocketLevers {
      * handler runs, Tomcat waits for nothing on the connection (its selection key's interest set
      * is empty). Once the poller has left the call that dispatched this connection
      * ({@link PollerRound}), the key is detached (the poller skips a selected key
-     * without attachment) and cancelled: the poller drops it at its next select and a
-     * cancelled key no longer stands in the way of {@code configureBlocking(true)}. Bytes in
+     * without attachment) and cancelled, and this waits until the poller's next select has dropped
+     * it (so that Tomcat's poller never sees the socket again while the read loop has it). Bytes in
      * Tomcat's read buffer are copied out; Tomcat's buffers are left as they are (the caller
      * shrinks them, {@link #shrinkBuffers()}, once its transport stands). When the handler returns,
      * Tomcat's own processing of the connection finds the key gone and closes the socket.

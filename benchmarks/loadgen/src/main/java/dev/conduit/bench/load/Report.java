@@ -1,6 +1,7 @@
 package dev.conduit.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -48,16 +49,44 @@ final class Report {
         this.splice = splice;
     }
 
+    /**
+     * Repeated measurements of one server and scenario (run.sh repeats the echo loads) are
+     * reported as the median of each figure, taken separately, so that one disturbed period does
+     * not decide a ratio; a single measurement is reported as it is.
+     */
+    static JsonNode median(List<JsonNode> runs) {
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        ObjectNode merged = runs.get(0).deepCopy();
+        runs.get(0).fieldNames().forEachRemaining(field -> {
+            if (runs.stream().allMatch(r -> r.path(field).isNumber())) {
+                double[] values = runs.stream().mapToDouble(r -> r.get(field).asDouble()).sorted().toArray();
+                int mid = values.length / 2;
+                double median = values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+                if (runs.get(0).get(field).isIntegralNumber()) {
+                    merged.put(field, Math.round(median));
+                } else {
+                    merged.put(field, median);
+                }
+            }
+        });
+        merged.put("repeats", runs.size());
+        return merged;
+    }
+
     void write() throws IOException {
         if (Files.exists(results)) {
+            Map<String, Map<String, List<JsonNode>>> repeats = new LinkedHashMap<>();
             for (String line : Files.readAllLines(results)) {
                 if (!line.isBlank()) {
                     JsonNode n = Results.JSON.readTree(line);
-                    // A later record of the same server and scenario replaces an earlier one.
-                    load.computeIfAbsent(n.get("server").asText(), k -> new LinkedHashMap<>())
-                            .put(n.get("scenario").asText(), n);
+                    repeats.computeIfAbsent(n.get("server").asText(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(n.get("scenario").asText(), k -> new ArrayList<>()).add(n);
                 }
             }
+            repeats.forEach((server, scenarios) -> scenarios.forEach((scenario, runs) ->
+                    load.computeIfAbsent(server, k -> new LinkedHashMap<>()).put(scenario, median(runs))));
         }
         StringBuilder md = new StringBuilder();
         loadTable(md);
