@@ -13,9 +13,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Tomcat's levers on an upgraded connection, reached by reflection because they are internal:
@@ -343,14 +341,13 @@ final class TomcatSocketLevers implements SocketLevers {
         void await(Object poller, Object socketWrapper) throws ReflectiveOperationException, IOException {
             setOps.invoke(socketWrapper, MARKER);
             addEvent.invoke(poller, newEvent.newInstance(socketWrapper, 0));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            long pause = FIRST_PAUSE_NANOS;
-            while ((Integer) getOps.invoke(socketWrapper) == MARKER) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IOException("Tomcat's poller did not handle its event queue within 10 s");
+            TomcatPollerWatch.await(() -> {
+                try {
+                    return (Integer) getOps.invoke(socketWrapper) != MARKER;
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Tomcat's interest set not readable", e);
                 }
-                pause = pause(pause);
-            }
+            }, "Tomcat's poller did not handle its event queue within 10 s");
         }
     }
 
@@ -361,30 +358,8 @@ final class TomcatSocketLevers implements SocketLevers {
      */
     private void awaitDropped(Selector selector) throws IOException {
         selector.wakeup();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long pause = FIRST_PAUSE_NANOS;
-        while (directChannel.isRegistered()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new IOException("Tomcat's poller did not drop the connection's key within 10 s");
-            }
-            pause = pause(pause);
-        }
-    }
-
-    /** The first pause while waiting for Tomcat's poller; it usually answers within that. */
-    private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    /** The longest pause: the poller's round trip is a few hundred microseconds when it is busy. */
-    private static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-    /**
-     * Parks and returns the next, doubled pause. Without the back-off a ramp of a thousand
-     * connections on two cores had hundreds of threads waking every 20 µs to look, which starved
-     * the very poller they waited for: takeovers failed after 10 s (the example app's
-     * thousand-connection test, session 5).
-     */
-    private static long pause(long nanos) {
-        LockSupport.parkNanos(nanos);
-        return Math.min(nanos * 2, LONGEST_PAUSE_NANOS);
+        TomcatPollerWatch.await(() -> !directChannel.isRegistered(),
+                "Tomcat's poller did not drop the connection's key within 10 s");
     }
 
     @Override

@@ -1,0 +1,107 @@
+package dev.conduit.websocket.server;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Waits for Tomcat's poller to make progress during a takeover ({@link TomcatSocketLevers#takeChannel()}):
+ * Tomcat offers no notification, so the condition has to be polled. One thread polls for every
+ * takeover under way, and the upgrade threads sleep until it wakes them.
+ * <p>
+ * Why not let each upgrade thread poll: in a ramp of a thousand connections on two cores, a
+ * thousand platform threads waking every few hundred microseconds to look starved the very poller
+ * they waited for, and hundreds of takeovers gave up after 10 s (the example app's
+ * thousand-connection test, session 5; backing off to 5 ms between looks was not enough).
+ * <p>
+ * The poller usually answers within a few hundred microseconds, so a waiter looks a few times
+ * itself before it hands the condition over.
+ */
+final class TomcatPollerWatch implements Runnable {
+    private static final long WATCH_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long[] OWN_PAUSES_NANOS = {20_000, 50_000, 100_000};
+    private static final TomcatPollerWatch WATCH = new TomcatPollerWatch();
+
+    private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+
+    private TomcatPollerWatch() {
+        thread = new Thread(this, "conduit-websocket-tomcat-takeover-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static final class Waiter {
+        final BooleanSupplier condition;
+        final Thread thread;
+        volatile boolean met;
+
+        Waiter(BooleanSupplier condition, Thread thread) {
+            this.condition = condition;
+            this.thread = thread;
+        }
+    }
+
+    /**
+     * Returns once {@code condition} holds.
+     *
+     * @param condition the poller's progress; may be called on the watch thread
+     * @param failure what the IOException says when the condition does not hold within 10 s
+     * @throws IOException when it does not hold within 10 s
+     */
+    static void await(BooleanSupplier condition, String failure) throws IOException {
+        for (long pause : OWN_PAUSES_NANOS) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            LockSupport.parkNanos(pause);
+        }
+        if (condition.getAsBoolean()) {
+            return;
+        }
+        Waiter waiter = new Waiter(condition, Thread.currentThread());
+        WATCH.waiting.add(waiter);
+        LockSupport.unpark(WATCH.thread);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!waiter.met) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                WATCH.waiting.remove(waiter);
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+                throw new IOException(failure);
+            }
+            LockSupport.parkNanos(waiter, left);
+        }
+        if (!condition.getAsBoolean()) { // the watch saw it hold, or failed to look: look once more here
+            throw new IOException(failure);
+        }
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            if (waiting.isEmpty()) {
+                LockSupport.park(this); // a new waiter unparks this thread after adding itself
+                continue;
+            }
+            for (Waiter waiter : waiting) {
+                boolean met;
+                try {
+                    met = waiter.condition.getAsBoolean();
+                } catch (RuntimeException e) {
+                    met = true; // the waiter looks again itself and sees the failure
+                }
+                if (met) {
+                    waiting.remove(waiter);
+                    waiter.met = true;
+                    LockSupport.unpark(waiter.thread);
+                }
+            }
+            LockSupport.parkNanos(this, WATCH_PAUSE_NANOS);
+        }
+    }
+}
