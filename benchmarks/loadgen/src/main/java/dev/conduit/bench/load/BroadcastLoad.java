@@ -24,6 +24,11 @@ final class BroadcastLoad {
     ObjectNode run(URI url, int receivers, int messages, int size, int warmupRounds, int rounds,
                    ServerProcess server, String label) throws Exception {
         List<Conn> conns = Clients.dial(url, receivers, 32);
+        // A server may join a connection to its broadcast group only after the 101 went out (ours
+        // starts the handler then, and on Tomcat first takes the connection from Tomcat's poller);
+        // a message broadcast before a receiver joined never reaches it. Give every server time to
+        // finish setting the connections up, as the idle load does.
+        Thread.sleep(3000);
         int totalRounds = warmupRounds + rounds;
         CountDownLatch[] done = new CountDownLatch[totalRounds];
         AtomicLong[] lastArrival = new AtomicLong[totalRounds];
