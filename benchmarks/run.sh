@@ -162,16 +162,12 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
     fi
     if runs echo; then
       next_server "$s"
-      for size in 64 16384; do
+      for shape in "64 64 text" "16 16384 binary"; do   # connections, message size, type
+        read -r conns size type <<< "$shape"
         for _ in $(seq "$ECHO_REPEATS"); do
           quiet
-          if [[ $size == 64 ]]; then
-            load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 64 --size 64 --type text \
-              --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
-          else
-            load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections 16 --size 16384 --type binary \
-              --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
-          fi
+          load echo --url "ws://127.0.0.1:$port/echo" --label "$s" --connections "$conns" --size "$size" --type "$type" \
+            --warmup "$ECHO_WARMUP" --seconds "$ECHO_SECONDS"
         done
       done
     fi

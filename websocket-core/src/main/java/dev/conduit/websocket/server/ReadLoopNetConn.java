@@ -283,32 +283,18 @@ final class ReadLoopNetConn implements NetConn {
                 return n;
             }
             if (closed) {
-                synchronized (this) {
-                    if (result == PENDING) {
-                        wanted = null;
-                        reader = null;
-                    }
-                }
+                withdrawRead();
                 ensureOpen();
             }
             if (Thread.currentThread().isInterrupted()) {
-                synchronized (this) {
-                    if (result == PENDING) {
-                        wanted = null;
-                        reader = null;
-                    }
-                }
+                withdrawRead();
                 throw interrupted();
             }
             if (timed) {
                 long left = waitUntil - System.nanoTime();
                 if (left <= 0) {
-                    synchronized (this) {
-                        if (result == PENDING) {
-                            wanted = null;
-                            reader = null;
-                            throw new SocketTimeoutException("read deadline passed");
-                        }
+                    if (withdrawRead()) {
+                        throw new SocketTimeoutException("read deadline passed");
                     }
                     continue; // the loop delivered just in time
                 }
@@ -317,6 +303,20 @@ final class ReadLoopNetConn implements NetConn {
                 LockSupport.park(this);
             }
         }
+    }
+
+    /**
+     * Takes the waiting reader's array back from the loop, unless the loop has read into it already.
+     *
+     * @return whether the read was withdrawn (false: a result is there to be taken)
+     */
+    private synchronized boolean withdrawRead() {
+        if (result != PENDING) {
+            return false;
+        }
+        wanted = null;
+        reader = null;
+        return true;
     }
 
     // ---- writing
@@ -438,7 +438,6 @@ final class ReadLoopNetConn implements NetConn {
             return;
         }
         closed = true;
-       
         SocketLevers.shutdown(channel, true, LOG);
         SocketLevers.shutdown(channel, false, LOG);
         Thread wakeReader;
