@@ -202,6 +202,19 @@ public class Hub {
                 relay == null ? 0 : relay.lostOnPublish(), relay == null ? 0 : relay.lostOnReceive());
     }
 
+    /**
+     * @param reason why
+     * @return messages from other instances the relay refused for that reason (0 without a relay)
+     */
+    public long relayRejected(RelayRejection reason) {
+        return relay == null ? 0 : relay.rejected(reason);
+    }
+
+    /** @return bytes of broadcasts waiting for the relay (0 without a relay) */
+    public long relayOutboxBytes() {
+        return relay == null ? 0 : relay.outboxBytes();
+    }
+
     /** Stops the relay and the senders; connections stay open. */
     public void close() {
         if (relay != null) {

@@ -1,6 +1,7 @@
 package dev.conduit.websocket.spring.hub;
 
 import dev.conduit.websocket.spring.hub.redis.RedisHubRelay;
+import dev.conduit.websocket.spring.hub.redis.RedisRelayOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -51,9 +52,15 @@ public class HubAutoConfiguration {
         @Bean(destroyMethod = "stop")
         @ConditionalOnMissingBean(HubRelay.class)
         RedisHubRelay conduitWebSocketHubRedisRelay(RedisConnectionFactory connectionFactory, HubProperties properties) {
-            return new RedisHubRelay(connectionFactory, properties.getRedis().getChannel(),
-                    properties.getRedis().getPublishQueueCapacity(), properties.getRedis().getPublishTimeout());
+            return new RedisHubRelay(connectionFactory, relayOptions(properties.getRedis()));
         }
+    }
+
+    static RedisRelayOptions relayOptions(HubProperties.Redis redis) {
+        return new RedisRelayOptions(redis.getChannel(), redis.getPublishQueueCapacity(),
+                redis.getPublishQueueBytes().toBytes(), redis.getPublishTimeout(),
+                (int) Math.min(Integer.MAX_VALUE - 64, redis.getMaxEnvelopeSize().toBytes()), redis.getSecret(),
+                redis.getInstanceIdleTimeout(), redis.getMaxInstances(), 100_000);
     }
 
     /** Micrometer meters for the hub; Actuator binds every MeterBinder bean to its registries. */

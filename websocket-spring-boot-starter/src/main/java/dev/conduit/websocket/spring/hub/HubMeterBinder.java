@@ -1,6 +1,7 @@
 package dev.conduit.websocket.spring.hub;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.function.ToDoubleFunction;
@@ -8,7 +9,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The hub's counts as Micrometer meters: {@code websocket.hub.published}, {@code websocket.hub.delivered},
  * {@code websocket.hub.dropped} (tag {@code kind}: {@code message} or {@code connection}) and
- * {@code websocket.hub.relay.lost} (tag {@code side}: {@code publish} or {@code receive}).
+ * {@code websocket.hub.relay.lost} (tag {@code side}: {@code publish} or {@code receive}),
+ * {@code websocket.hub.relay.rejected} (tag {@code reason}, see {@link RelayRejection}) and the gauge
+ * {@code websocket.hub.relay.outbox} (bytes waiting for the relay).
  */
 public class HubMeterBinder implements MeterBinder {
     private final Hub hub;
@@ -34,6 +37,14 @@ public class HubMeterBinder implements MeterBinder {
         FunctionCounter.builder("websocket.hub.relay.lost", hub, h -> h.stats().relayLostOnReceive())
                 .description("Broadcasts of other instances this instance missed")
                 .tag("side", "receive").register(registry);
+        for (RelayRejection reason : RelayRejection.values()) {
+            FunctionCounter.builder("websocket.hub.relay.rejected", hub, h -> h.relayRejected(reason))
+                    .description("Messages from the shared channel or stream refused (malformed, forged, too large)")
+                    .tag("reason", reason.tag()).register(registry);
+        }
+        Gauge.builder("websocket.hub.relay.outbox", hub, Hub::relayOutboxBytes)
+                .description("Bytes of broadcasts waiting to be handed to the other instances")
+                .baseUnit("bytes").register(registry);
     }
 
     private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<HubStats> value) {

@@ -1,6 +1,7 @@
 package dev.conduit.websocket.spring.hub;
 
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -41,7 +42,7 @@ public class HubProperties {
         /** The pub/sub channel shared by every instance of the application. */
         private String channel = "conduit:websocket:hub";
 
-        /** Broadcasts waiting to be published to Redis; beyond, further ones are counted lost (Redis down or slow). */
+        /** Broadcasts waiting to be published to Redis; beyond, the oldest are dropped and counted lost (Redis down or slow). */
         private int publishQueueCapacity = 10000;
 
         /**
@@ -49,6 +50,68 @@ public class HubProperties {
          * The Lettuce command timeout (spring.data.redis.timeout) applies too.
          */
         private Duration publishTimeout = Duration.ofSeconds(2);
+
+        /** Bytes of broadcasts waiting to be published to Redis; beyond, the oldest are dropped and counted lost. */
+        private DataSize publishQueueBytes = DataSize.ofMegabytes(64);
+
+        /**
+         * The largest envelope (payload, topic and at most 62 bytes of header and signature) published or accepted;
+         * larger ones are counted lost on publish and rejected on receive.
+         */
+        private DataSize maxEnvelopeSize = DataSize.ofMegabytes(16);
+
+        /**
+         * Shared secret for HMAC-SHA256 signatures on the envelopes. When set, every instance signs what it
+         * publishes and rejects unsigned or wrongly signed envelopes, so that a client allowed only to publish
+         * to the channel cannot inject messages. Every instance needs the same secret.
+         */
+        private String secret;
+
+        /** How long the last sequence number of a publishing instance is kept after its last message (instances that left). */
+        private Duration instanceIdleTimeout = Duration.ofMinutes(10);
+
+        /** Publishing instances tracked at once; beyond, the least recently heard is forgotten. */
+        private int maxInstances = 10000;
+
+        public DataSize getPublishQueueBytes() {
+            return publishQueueBytes;
+        }
+
+        public void setPublishQueueBytes(DataSize publishQueueBytes) {
+            this.publishQueueBytes = publishQueueBytes;
+        }
+
+        public DataSize getMaxEnvelopeSize() {
+            return maxEnvelopeSize;
+        }
+
+        public void setMaxEnvelopeSize(DataSize maxEnvelopeSize) {
+            this.maxEnvelopeSize = maxEnvelopeSize;
+        }
+
+        public String getSecret() {
+            return secret;
+        }
+
+        public void setSecret(String secret) {
+            this.secret = secret;
+        }
+
+        public Duration getInstanceIdleTimeout() {
+            return instanceIdleTimeout;
+        }
+
+        public void setInstanceIdleTimeout(Duration instanceIdleTimeout) {
+            this.instanceIdleTimeout = instanceIdleTimeout;
+        }
+
+        public int getMaxInstances() {
+            return maxInstances;
+        }
+
+        public void setMaxInstances(int maxInstances) {
+            this.maxInstances = maxInstances;
+        }
 
         public Duration getPublishTimeout() {
             return publishTimeout;

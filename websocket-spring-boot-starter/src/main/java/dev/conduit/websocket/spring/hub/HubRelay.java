@@ -43,4 +43,17 @@ public interface HubRelay {
 
     /** @return messages of other instances this instance did not receive (gaps in their sequence numbers) */
     long lostOnReceive();
+
+    /**
+     * @param reason why
+     * @return messages from the shared channel or stream refused for that reason since start
+     */
+    default long rejected(RelayRejection reason) {
+        return 0;
+    }
+
+    /** @return bytes of broadcasts waiting to be handed to the other instances */
+    default long outboxBytes() {
+        return 0;
+    }
 }

@@ -1,20 +1,18 @@
 package dev.conduit.websocket.spring.hub.redis;
 
 import dev.conduit.websocket.spring.hub.HubRelay;
+import dev.conduit.websocket.spring.hub.RelayRejection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.Message;
@@ -33,6 +31,11 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * or a subscription is down is lost. Each envelope carries its instance and a sequence number, so
  * the loss is counted on both sides and logged at WARN once per outage; the receiver also drops its
  * own instance's echo, because the hub delivered those messages locally already.
+ *
+ * <p>Envelopes read from the channel are untrusted ({@link EnvelopeCodec}): a malformed, oversized,
+ * forged or non-text/binary one is counted by reason, logged at WARN at most once a minute and
+ * dropped, without touching the messages around it. The outbox is bounded by count and bytes and
+ * drops its oldest envelopes when full ({@link Outbox}).
  */
 public class RedisHubRelay implements HubRelay {
     private static final Logger log = LoggerFactory.getLogger(RedisHubRelay.class);
@@ -44,10 +47,12 @@ public class RedisHubRelay implements HubRelay {
     private final String channelName;
     private final Duration publishTimeout;
     private final UUID instance = UUID.randomUUID();
-    private final BlockingQueue<byte[]> outbox;
-    private final Map<UUID, Long> lastSequence = new ConcurrentHashMap<>();
+    private final Outbox outbox;
+    // Encoding runs under this relay's lock, decoding on the one dispatch thread: one codec each.
+    private final EnvelopeCodec encoder;
+    private final EnvelopeCodec decoder;
+    private final ReceiveTracker tracker;
     private final AtomicLong lostOnPublish = new AtomicLong();
-    private final AtomicLong lostOnReceive = new AtomicLong();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long nextSequence = 1;
     private volatile Thread publisher;
@@ -66,11 +71,29 @@ public class RedisHubRelay implements HubRelay {
      */
     public RedisHubRelay(RedisConnectionFactory connectionFactory, String channelName, int publishQueueCapacity,
             Duration publishTimeout) {
+        this(connectionFactory, RedisRelayOptions.defaults(channelName)
+                .withPublishQueue(publishQueueCapacity, RedisRelayOptions.defaults(channelName).publishQueueBytes())
+                .withPublishTimeout(publishTimeout));
+    }
+
+    /**
+     * @param connectionFactory the application's Redis connection factory (Lettuce reconnects by itself)
+     * @param options the settings
+     */
+    public RedisHubRelay(RedisConnectionFactory connectionFactory, RedisRelayOptions options) {
+        this(connectionFactory, options, System::nanoTime);
+    }
+
+    RedisHubRelay(RedisConnectionFactory connectionFactory, RedisRelayOptions options, LongSupplier nanoClock) {
         this.connectionFactory = connectionFactory;
-        this.publishTimeout = publishTimeout;
-        this.channelName = channelName;
+        this.publishTimeout = options.publishTimeout();
+        this.channelName = options.channel();
         this.channel = channelName.getBytes(StandardCharsets.UTF_8);
-        this.outbox = new ArrayBlockingQueue<>(publishQueueCapacity);
+        this.outbox = new Outbox(options.publishQueueCapacity(), options.publishQueueBytes());
+        this.encoder = new EnvelopeCodec(options.maxEnvelopeBytes(), options.secretBytes());
+        this.decoder = new EnvelopeCodec(options.maxEnvelopeBytes(), options.secretBytes());
+        this.tracker = new ReceiveTracker(instance, "channel " + channelName, options.instanceIdleTimeout(),
+                options.maxInstances(), nanoClock);
     }
 
     private static boolean isPresent(String className) {
@@ -113,10 +136,15 @@ public class RedisHubRelay implements HubRelay {
     public void publish(String topic, int messageType, byte[] data) {
         // The sequence number and the queue position are taken together, so sequence order is queue order.
         synchronized (this) {
-            byte[] envelope = new RelayEnvelope(instance, nextSequence++, messageType, topic, data).encode();
-            if (!outbox.offer(envelope)) {
+            byte[] envelope;
+            try {
+                envelope = encoder.encode(new RelayEnvelope(instance, nextSequence++, messageType, topic, data));
+            } catch (IllegalArgumentException e) {
                 lostOnPublish.incrementAndGet();
+                log.debug("Hub relay: not relaying a broadcast on {}: {}", topic, e.getMessage());
+                return;
             }
+            lostOnPublish.addAndGet(outbox.add(envelope));
         }
     }
 
@@ -124,12 +152,9 @@ public class RedisHubRelay implements HubRelay {
         List<byte[]> batch = new ArrayList<>(PIPELINE_BATCH);
         while (publisher == Thread.currentThread()) {
             try {
-                byte[] first = outbox.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
+                if (!outbox.drainTo(batch, PIPELINE_BATCH, 1, TimeUnit.SECONDS)) {
                     continue;
                 }
-                batch.add(first);
-                outbox.drainTo(batch, PIPELINE_BATCH - 1);
             } catch (InterruptedException e) {
                 return;
             }
@@ -182,27 +207,23 @@ public class RedisHubRelay implements HubRelay {
     private void receive(byte[] body, Receiver receiver) {
         RelayEnvelope envelope;
         try {
-            envelope = RelayEnvelope.decode(body);
-        } catch (IllegalArgumentException e) {
-            log.debug("Hub relay: ignoring a message on {}: {}", channelName, e.getMessage());
+            envelope = decoder.decode(body);
+        } catch (EnvelopeCodec.RejectedException e) {
+            tracker.rejected(e.reason(), e.getMessage());
             return;
         }
-        if (envelope.instance().equals(instance)) {
-            return;
+        if (tracker.accept(envelope)) {
+            deliver(receiver, envelope);
         }
-        Long last = lastSequence.get(envelope.instance());
-        if (last != null && envelope.sequence() <= last) {
-            log.debug("Hub relay: ignoring a repeated or late message {} of {}", envelope.sequence(), envelope.instance());
-            return;
+    }
+
+    static void deliver(Receiver receiver, RelayEnvelope envelope) {
+        try {
+            receiver.deliver(envelope.topic(), envelope.messageType(), envelope.data());
+        } catch (RuntimeException e) {
+            // One message's failure must not stop the relay's thread or the messages after it.
+            log.warn("Hub relay: delivering a message on {} failed", envelope.topic(), e);
         }
-        lastSequence.put(envelope.instance(), envelope.sequence());
-        if (last != null && envelope.sequence() > last + 1) {
-            long missed = envelope.sequence() - last - 1;
-            lostOnReceive.addAndGet(missed);
-            log.warn("Hub relay: missed {} broadcasts of instance {} (Redis or the subscription was down)", missed,
-                    envelope.instance());
-        }
-        receiver.deliver(envelope.topic(), envelope.messageType(), envelope.data());
     }
 
     @Override
@@ -235,6 +256,21 @@ public class RedisHubRelay implements HubRelay {
 
     @Override
     public long lostOnReceive() {
-        return lostOnReceive.get();
+        return tracker.lost();
+    }
+
+    @Override
+    public long rejected(RelayRejection reason) {
+        return tracker.rejected(reason);
+    }
+
+    @Override
+    public long outboxBytes() {
+        return outbox.bytes();
+    }
+
+    /** @return publishing instances whose last sequence number is kept */
+    int trackedInstances() {
+        return tracker.trackedInstances();
     }
 }
