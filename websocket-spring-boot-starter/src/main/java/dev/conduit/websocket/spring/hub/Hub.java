@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Broadcasts messages to the connections joined to a topic. Each broadcast is encoded once per
- * instance (one {@link PreparedMessage}) and queued on every receiver; each connection has a bounded
- * queue and its own sender (a virtual thread on Java 21+, a small pool on 17), so a slow or stuck
+ * instance (one {@link PreparedMessage}) and queued on every receiver; each connection has a queue
+ * bounded by count and by bytes and its own sender (a virtual thread on Java 21+, a small pool on 17), so a slow or stuck
  * receiver never holds up the broadcast or the others. A receiver whose queue is full is dropped or
  * misses the message, as {@link SlowReceiverPolicy} says; a receiver whose write fails or outlasts
  * the write timeout is closed and removed from every topic.
@@ -54,7 +54,11 @@ public class Hub {
 
     private final Map<String, Set<Subscriber>> topics = new ConcurrentHashMap<>();
     private final Map<Conn, Subscriber> subscribers = new ConcurrentHashMap<>();
+    /** The default bound on the payload bytes queued for one connection. */
+    public static final long DEFAULT_QUEUE_BYTES = 8L * 1024 * 1024;
+
     private final int queueCapacity;
+    private final long queueBytes;
     private final SlowReceiverPolicy policy;
     private final Duration writeTimeout;
     private final ExecutorService senders;
@@ -72,10 +76,25 @@ public class Hub {
      * @param relay carries broadcasts to other instances, or {@code null} for this instance only
      */
     public Hub(int queueCapacity, SlowReceiverPolicy policy, Duration writeTimeout, ExecutorService senders, HubRelay relay) {
-        if (queueCapacity < 1) {
-            throw new IllegalArgumentException("queueCapacity must be at least 1: " + queueCapacity);
+        this(queueCapacity, DEFAULT_QUEUE_BYTES, policy, writeTimeout, senders, relay);
+    }
+
+    /**
+     * @param queueCapacity messages queued per connection before {@code policy} applies
+     * @param queueBytes payload bytes queued per connection before {@code policy} applies (a single
+     *        larger message still goes through an empty queue)
+     * @param policy what a full queue does
+     * @param writeTimeout how long one write to one connection may take before it is dropped
+     * @param senders runs the per-connection senders; shut down by {@link #close()}
+     * @param relay carries broadcasts to other instances, or {@code null} for this instance only
+     */
+    public Hub(int queueCapacity, long queueBytes, SlowReceiverPolicy policy, Duration writeTimeout, ExecutorService senders,
+            HubRelay relay) {
+        if (queueCapacity < 1 || queueBytes < 1) {
+            throw new IllegalArgumentException("queueCapacity and queueBytes must be at least 1: " + queueCapacity + ", " + queueBytes);
         }
         this.queueCapacity = queueCapacity;
+        this.queueBytes = queueBytes;
         this.policy = Objects.requireNonNull(policy, "policy");
         this.writeTimeout = Objects.requireNonNull(writeTimeout, "writeTimeout");
         this.senders = Objects.requireNonNull(senders, "senders");
@@ -91,7 +110,7 @@ public class Hub {
      */
     public void join(String topic, Conn conn) {
         Objects.requireNonNull(topic, "topic");
-        Subscriber subscriber = subscribers.computeIfAbsent(conn, c -> new Subscriber(this, c, queueCapacity));
+        Subscriber subscriber = subscribers.computeIfAbsent(conn, c -> new Subscriber(this, c, queueCapacity, queueBytes));
         subscriber.topics.add(topic);
         topics.compute(topic, (name, set) -> {
             Set<Subscriber> members = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -248,7 +267,7 @@ public class Hub {
         }
         droppedMessages.incrementAndGet();
         if (policy == SlowReceiverPolicy.DROP_CONNECTION) {
-            drop(subscriber, "its send queue is full (" + queueCapacity + " messages)", null);
+            drop(subscriber, "its send queue is full (" + queueCapacity + " messages or " + queueBytes + " bytes)", null);
         }
         return false;
     }

@@ -33,7 +33,8 @@ public class HubAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Hub conduitWebSocketHub(HubProperties properties, ObjectProvider<HubRelay> relay) {
-        return new Hub(properties.getQueueCapacity(), properties.getSlowReceiverPolicy(), properties.getWriteTimeout(),
+        return new Hub(properties.getQueueCapacity(), properties.getQueueBytes().toBytes(), properties.getSlowReceiverPolicy(),
+                properties.getWriteTimeout(),
                 SenderExecutors.create(properties.isVirtualThreads(), properties.getSenderThreads()), relay.getIfUnique());
     }
 

@@ -16,6 +16,13 @@ public class HubProperties {
     /** Messages queued for one connection before the slow-receiver policy applies. */
     private int queueCapacity = 256;
 
+    /**
+     * Payload bytes queued for one connection before the slow-receiver policy applies (a single larger
+     * message still goes through an empty queue). Queued messages are shared between the connections of
+     * a topic, so this bounds what one slow receiver holds on to, not a copy per connection.
+     */
+    private DataSize queueBytes = DataSize.ofMegabytes(8);
+
     /** What happens to a connection whose queue is full: close it (drop-connection) or skip the message for it (drop-message). */
     private SlowReceiverPolicy slowReceiverPolicy = SlowReceiverPolicy.DROP_CONNECTION;
 
@@ -160,6 +167,14 @@ public class HubProperties {
 
     public void setQueueCapacity(int queueCapacity) {
         this.queueCapacity = queueCapacity;
+    }
+
+    public DataSize getQueueBytes() {
+        return queueBytes;
+    }
+
+    public void setQueueBytes(DataSize queueBytes) {
+        this.queueBytes = queueBytes;
     }
 
     public SlowReceiverPolicy getSlowReceiverPolicy() {

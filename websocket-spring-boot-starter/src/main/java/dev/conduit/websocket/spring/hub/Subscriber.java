@@ -9,9 +9,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One connection joined to the hub: its bounded send queue and its sender. At most one sender task
+ * One connection joined to the hub: its send queue, bounded by count and by bytes, and its sender. At most one sender task
  * per connection is queued or running, so the connection has a single writer and its messages keep
  * the order they were queued in.
  */
@@ -23,21 +24,32 @@ final class Subscriber implements Runnable {
     final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final Hub hub;
     private final ArrayBlockingQueue<PreparedMessage> queue;
+    private final long maxBytes;
+    // Payload bytes queued; a message larger than maxBytes still goes through an empty queue.
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile boolean dropped;
 
-    Subscriber(Hub hub, Conn conn, int capacity) {
+    Subscriber(Hub hub, Conn conn, int capacity, long maxBytes) {
         this.hub = hub;
         this.conn = conn;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBytes = maxBytes;
     }
 
-    /** @return false when the queue is full */
+    /** @return false when the queue is full (by count or by bytes) */
     boolean offer(PreparedMessage message) {
         if (dropped) {
             return true;
         }
+        int size = message.length();
+        long after = queuedBytes.addAndGet(size);
+        if (after > maxBytes && after != size) {
+            queuedBytes.addAndGet(-size);
+            return false;
+        }
         if (!queue.offer(message)) {
+            queuedBytes.addAndGet(-size);
             return false;
         }
         schedule();
@@ -60,6 +72,7 @@ final class Subscriber implements Runnable {
         dropped = true;
         int left = queue.size();
         queue.clear();
+        queuedBytes.set(0);
         return left;
     }
 
@@ -73,6 +86,7 @@ final class Subscriber implements Runnable {
         while (true) {
             PreparedMessage message;
             while (!dropped && (message = queue.poll()) != null) {
+                queuedBytes.addAndGet(-message.length());
                 try {
                     conn.setWriteDeadline(Instant.now().plus(hub.writeTimeout()));
                     conn.writePreparedMessage(message);
