@@ -109,12 +109,20 @@ public final class WebSocketEndpointHandler {
 
     private void handleWithinLimit(HttpServletRequest request, HttpServletResponse response,
             Map<String, String> pathVariables) throws IOException {
+        // The snapshot comes first: a request it cannot read is refused before any place is reserved.
+        HandshakeInfo info;
+        try {
+            info = HandshakeInfo.of(request, pathVariables);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A malformed URI or query (Tomcat 11 reports bad parameters as IllegalStateException).
+            refuseBadRequest(response, e);
+            return;
+        }
         ConnectionRegistry.Reservation reservation = registry.tryReserve();
         if (reservation == null) {
             refuseUnavailable(response);
             return;
         }
-        HandshakeInfo info = HandshakeInfo.of(request, pathVariables);
         try {
             upgrader.upgrade(request, response, null, conn -> run(reservation, conn, info));
         } catch (HandshakeException e) {
@@ -136,9 +144,22 @@ public final class WebSocketEndpointHandler {
         refuse503(response, reason);
     }
 
+    private void refuseBadRequest(HttpServletResponse response, RuntimeException e) throws IOException {
+        String reason = "websocket: malformed request URI";
+        log.debug("WebSocket upgrade on {} refused with 400: {}", path, e.toString());
+        HandshakeException refused = new HandshakeException(HttpServletResponse.SC_BAD_REQUEST, reason);
+        refused.initCause(e);
+        upgrader.listener().handshakeFailed(HttpServletResponse.SC_BAD_REQUEST, refused);
+        refuse(response, HttpServletResponse.SC_BAD_REQUEST, reason);
+    }
+
     private static void refuse503(HttpServletResponse response, String reason) throws IOException {
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setHeader("Retry-After", "1");
+        refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason);
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
+        response.setStatus(status);
         response.setContentType("text/plain;charset=UTF-8");
         byte[] body = reason.getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
