@@ -108,6 +108,7 @@ public final class Dialer {
     private final JsonCodec jsonCodec;
     private final ConnListener listener;
     private final long readLimit;
+    private final Duration controlTimeout;
     private final CookieHandler cookieHandler;
 
     private Dialer(Builder b) {
@@ -128,6 +129,7 @@ public final class Dialer {
         this.jsonCodec = b.jsonCodec;
         this.listener = b.listener;
         this.readLimit = b.readLimit;
+        this.controlTimeout = b.controlTimeout;
         this.cookieHandler = b.cookieHandler;
     }
 
@@ -272,6 +274,7 @@ public final class Dialer {
                 .jsonCodec(jsonCodec)
                 .listener(listener)
                 .readLimit(readLimit)
+                .controlTimeout(controlTimeout)
                 .bufferedInput(leftover);
     }
 
@@ -628,6 +631,7 @@ public final class Dialer {
         private JsonCodec jsonCodec;
         private ConnListener listener;
         private long readLimit;
+        private Duration controlTimeout = ConnSettings.DEFAULT_CONTROL_TIMEOUT;
         private CookieHandler cookieHandler;
 
         private Builder() {
@@ -651,6 +655,7 @@ public final class Dialer {
             this.jsonCodec = d.jsonCodec;
             this.listener = d.listener;
             this.readLimit = d.readLimit;
+            this.controlTimeout = d.controlTimeout;
             this.cookieHandler = d.cookieHandler;
         }
 
@@ -837,6 +842,22 @@ public final class Dialer {
          */
         public Builder readLimit(long limit) {
             this.readLimit = limit;
+            return this;
+        }
+
+        /**
+         * How long an automatic pong or close reply may take to go out (default 1 s, as gorilla's
+         * pong). One that does not go out in time ends the connection: a peer that pings without
+         * reading cannot hold the reading thread.
+         *
+         * @param timeout a positive duration
+         * @return this
+         */
+        public Builder controlTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("websocket: the control frame timeout must be positive, was " + timeout);
+            }
+            this.controlTimeout = timeout;
             return this;
         }
 

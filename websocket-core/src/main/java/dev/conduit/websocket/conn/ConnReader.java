@@ -227,10 +227,10 @@ final class ConnReader {
             messageLength = h.payloadLength() > Long.MAX_VALUE - messageLength ? Long.MAX_VALUE
                     : messageLength + h.payloadLength();
             long limit = readLimit;
-            if (messageCompressed && limit > 0) {
+            if (messageCompressed) {
                 // The limit applies to the inflated size (checked while inflating); the compressed
                 // size only gets a loose cap, so a stream of empty blocks cannot go on forever.
-                limit = compressedSizeCap(limit);
+                limit = compressedSizeCap(inflatedLimit());
             }
             // Checked at the header, before any of the payload is read.
             if (limit > 0 && messageLength > limit) {
@@ -239,6 +239,16 @@ final class ConnReader {
             }
             return h;
         }
+    }
+
+    /**
+     * The bound of a compressed message's inflated size: the read limit, or, when none is set,
+     * {@link ConnSettings#DEFAULT_INFLATED_LIMIT}, so that a deflate bomb never inflates without end
+     * (an uncompressed message without a read limit stays unbounded, as in gorilla).
+     */
+    private long inflatedLimit() {
+        long limit = readLimit;
+        return limit > 0 ? limit : ConnSettings.DEFAULT_INFLATED_LIMIT;
     }
 
     /** DEFLATE expands incompressible data by a few bytes per 64 KiB stored block; twice is ample. */
@@ -352,7 +362,7 @@ final class ConnReader {
                 public int read(byte[] b, int off, int len) throws IOException {
                     return readRaw(b, off, len);
                 }
-            }, readLimit) : null;
+            }, inflatedLimit()) : null;
         }
 
         /** The payload as sent, across the message's frames; -1 after the last frame. */

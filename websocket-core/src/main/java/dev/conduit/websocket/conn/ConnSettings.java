@@ -7,6 +7,7 @@ import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.compression.MessageDeflater;
 import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.json.JacksonJsonCodec;
+import java.time.Duration;
 
 /**
  * What a handshake hands to a new {@link WebSocketConn}: the side, what was negotiated, buffer
@@ -15,6 +16,16 @@ import dev.conduit.websocket.json.JacksonJsonCodec;
 public final class ConnSettings {
     /** gorilla's default read and write buffer size. */
     public static final int DEFAULT_BUFFER_SIZE = 4096;
+
+    /**
+     * The inflated size a compressed message may reach when no read limit is set (16 MiB): a
+     * compressed message is bounded by default, an uncompressed one only by a read limit. A read
+     * limit, set on the Upgrader, the Dialer or the Conn, replaces it ({@code Long.MAX_VALUE} lifts it).
+     */
+    public static final long DEFAULT_INFLATED_LIMIT = 16L * 1024 * 1024;
+
+    /** How long an automatic control frame (pong, close reply) may take to go out, as gorilla's writeWait for pongs. */
+    public static final Duration DEFAULT_CONTROL_TIMEOUT = Duration.ofSeconds(1);
 
     boolean server;
     String subprotocol = "";
@@ -25,6 +36,7 @@ public final class ConnSettings {
     byte[] bufferedInput = new byte[0];
     ConnListener listener = ConnListener.NONE;
     long readLimit;
+    Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
     PerMessageDeflateParams compression;
     int compressionLevel = MessageDeflater.DEFAULT_LEVEL;
     int compressionMinSize = ConnCompression.DEFAULT_MIN_SIZE;
@@ -114,6 +126,18 @@ public final class ConnSettings {
      */
     public ConnSettings readLimit(long limit) {
         this.readLimit = limit;
+        return this;
+    }
+
+    /**
+     * @param timeout how long an automatic pong or close reply may wait for the transport (positive)
+     * @return this
+     */
+    public ConnSettings controlTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("websocket: the control frame timeout must be positive, was " + timeout);
+        }
+        this.controlTimeout = timeout;
         return this;
     }
 

@@ -32,7 +32,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * Neither is a monitor: a virtual thread blocked in a write never pins its carrier.
  */
 final class ConnWriter {
-    private static final Duration CONTROL_REPLY_WAIT = Duration.ofSeconds(1);
     private static final int MAX_DIRECT_CHUNK = 64 * 1024;
 
     private final NetConn net;
@@ -41,6 +40,8 @@ final class ConnWriter {
     private final BufferPool pool;
     private final ConnListener listener;
     private final CloseTracker closes;
+    /** The bound of automatic control frames (pongs, close replies), and of the wait for the frame lock they need. */
+    private final Duration controlTimeout;
 
     private final ReentrantLock frameLock = new ReentrantLock();
     private final Semaphore messageLock = new Semaphore(1, true);
@@ -64,6 +65,9 @@ final class ConnWriter {
 
     private volatile IOException writeError;
     private volatile Instant writeDeadline;
+    /** The deadline last given to the transport; guarded by the frame lock. */
+    private Instant appliedDeadline;
+    private boolean appliedDeadlineUnknown = true;
     /** permessage-deflate, or null when not negotiated; its compressor is used under the message lock. */
     private ConnCompression compression;
 
@@ -74,6 +78,7 @@ final class ConnWriter {
         this.pool = settings.writeBufferPool;
         this.listener = listener;
         this.closes = closes;
+        this.controlTimeout = settings.controlTimeout;
     }
 
     void useCompression(ConnCompression compression) {
@@ -85,14 +90,12 @@ final class ConnWriter {
         return c != null && c.compressOutgoing(messageType, length);
     }
 
-    void setWriteDeadline(Instant deadline) throws IOException {
+    /**
+     * Sets the deadline of later writes. It waits for nobody: each frame applies its own deadline
+     * to the transport when it takes the frame lock, so a writer blocked right now is not held up.
+     */
+    void setWriteDeadline(Instant deadline) {
         writeDeadline = deadline;
-        frameLock.lock();
-        try {
-            net.setWriteDeadline(deadline);
-        } finally {
-            frameLock.unlock();
-        }
     }
 
     // ---- data messages -------------------------------------------------------------------
@@ -283,16 +286,8 @@ final class ConnWriter {
         lockFrame(deadline);
         try {
             checkWritable();
-            if (deadline != null) {
-                net.setWriteDeadline(deadline);
-            }
-            try {
-                writeControlLocked(messageType, data);
-            } finally {
-                if (deadline != null) {
-                    net.setWriteDeadline(writeDeadline);
-                }
-            }
+            transportDeadline(deadline != null ? deadline : writeDeadline);
+            writeControlLocked(messageType, data);
             if (messageType == WebSocket.CLOSE_MESSAGE) {
                 // Under the frame lock, so two closing threads cannot both pass checkWritable and
                 // send two close frames. Every later write fails: RFC 6455 §5.5.1 allows nothing after.
@@ -327,16 +322,27 @@ final class ConnWriter {
         }
     }
 
+    /**
+     * Writes a queued pong within the control timeout (or the write deadline, if sooner). A pong
+     * that does not go out in time ends the connection, unlike gorilla, which only fails later
+     * writes: part of the frame may be on the wire, so nothing can follow it, and a peer that pings
+     * without reading would otherwise hold the reading thread, its slot and this lock for ever.
+     * Closing the transport wakes the reader (it sees the connection end) and every waiting writer.
+     */
     private void writePendingPongLocked() {
         byte[] pong = pendingPong.getAndSet(null);
         if (pong == null || writeError != null) {
             return;
         }
         try {
+            transportDeadline(earliest(writeDeadline, Instant.now().plus(controlTimeout)));
             writeControlLocked(WebSocket.PONG_MESSAGE, pong);
             listener.controlSent(WebSocket.PONG_MESSAGE);
         } catch (IOException e) {
-            // Already recorded as the write error; the reader sees the transport fail on its own.
+            // Recorded as the write error (and reported) by fail(); the connection cannot go on.
+            closeTransportQuietly();
+        } finally {
+            appliedDeadlineUnknown = true;
         }
     }
 
@@ -344,18 +350,46 @@ final class ConnWriter {
     void sendCloseQuietly(int code, String reason) {
         try {
             writeControl(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(code, truncate(reason)),
-                    Instant.now().plus(CONTROL_REPLY_WAIT));
+                    Instant.now().plus(controlTimeout));
         } catch (IOException | RuntimeException ignored) {
             // Close already sent, transport gone or busy: nothing more can be said to the peer.
         }
     }
 
+    /**
+     * The close handler's reply, bounded by the control timeout. If it cannot go out in time the
+     * transport is closed: the peer already said goodbye and will not read what follows.
+     */
     void sendCloseReplyQuietly(byte[] payload) {
         try {
-            writeControl(WebSocket.CLOSE_MESSAGE, payload, Instant.now().plus(CONTROL_REPLY_WAIT));
-        } catch (IOException | RuntimeException ignored) {
-            // As gorilla's default close handler: errors are ignored.
+            writeControl(WebSocket.CLOSE_MESSAGE, payload, Instant.now().plus(controlTimeout));
+        } catch (CloseSentException ignored) {
+            // We closed first: the peer's close completes the handshake.
+        } catch (IOException | RuntimeException e) {
+            // As gorilla's default close handler, the error is not the reader's; the transport goes.
+            closeTransportQuietly();
         }
+    }
+
+    private void closeTransportQuietly() {
+        try {
+            net.close();
+        } catch (IOException | RuntimeException ignored) {
+            // Already closed or failing: either way it is gone.
+        }
+    }
+
+    /** Gives the transport the deadline of the frame about to be written; the caller holds the frame lock. */
+    private void transportDeadline(Instant deadline) throws IOException {
+        if (appliedDeadlineUnknown || !java.util.Objects.equals(deadline, appliedDeadline)) {
+            net.setWriteDeadline(deadline);
+            appliedDeadline = deadline;
+            appliedDeadlineUnknown = false;
+        }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
     }
 
     private void writeControlLocked(int opcode, byte[] data) throws IOException {
@@ -497,6 +531,12 @@ final class ConnWriter {
         }
         // A queued pong goes before our frame: it answers a ping that came before it.
         writePendingPongLocked();
+        try {
+            transportDeadline(writeDeadline);
+        } catch (IOException | RuntimeException e) {
+            frameLock.unlock();
+            throw e;
+        }
     }
 
     private void unlockFrame() {

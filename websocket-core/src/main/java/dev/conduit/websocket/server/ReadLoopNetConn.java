@@ -440,6 +440,22 @@ final class ReadLoopNetConn implements NetConn {
         closed = true;
         SocketLevers.shutdown(channel, true, LOG);
         SocketLevers.shutdown(channel, false, LOG);
+        wakeWaiters();
+    }
+
+    /**
+     * Takes the channel off the loop once the handler has returned, before the container closes
+     * it: the socket is really closed only after the loop's selector has let go of it.
+     */
+    void release() {
+        // Whoever still waits (a writer of another thread) fails now, as after close(), but without
+        // shutting the socket down: the container's close follows and ends it with a plain FIN.
+        closed = true;
+        wakeWaiters();
+        loop.deregister(key, this);
+    }
+
+    private void wakeWaiters() {
         Thread wakeReader;
         Thread wakeWriter;
         synchronized (this) {
@@ -452,14 +468,6 @@ final class ReadLoopNetConn implements NetConn {
         if (wakeWriter != null) {
             LockSupport.unpark(wakeWriter);
         }
-    }
-
-    /**
-     * Takes the channel off the loop once the handler has returned, before the container closes
-     * it: the socket is really closed only after the loop's selector has let go of it.
-     */
-    void release() {
-        loop.deregister(key, this);
     }
 
     /** @return whether the loop still watches the socket */

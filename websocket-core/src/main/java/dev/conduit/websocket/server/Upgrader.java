@@ -91,6 +91,7 @@ public final class Upgrader {
     private final JsonCodec jsonCodec;
     private final ConnListener listener;
     private final long readLimit;
+    private final Duration controlTimeout;
 
     private Upgrader(Builder b) {
         this.handshakeTimeout = b.handshakeTimeout;
@@ -112,6 +113,7 @@ public final class Upgrader {
         this.jsonCodec = b.jsonCodec;
         this.listener = b.listener;
         this.readLimit = b.readLimit;
+        this.controlTimeout = b.controlTimeout;
     }
 
     /** @return a builder with gorilla's defaults */
@@ -140,6 +142,7 @@ public final class Upgrader {
         b.jsonCodec = jsonCodec;
         b.listener = listener;
         b.readLimit = readLimit;
+        b.controlTimeout = controlTimeout;
         return b;
     }
 
@@ -206,6 +209,7 @@ public final class Upgrader {
                 .jsonCodec(jsonCodec)
                 .listener(listener)
                 .readLimit(readLimit)
+                .controlTimeout(controlTimeout)
                 .compression(accepted.compression())
                 .compressionLevel(compressionLevel)
                 .compressionMinSize(compressionMinSize);
@@ -273,6 +277,11 @@ public final class Upgrader {
     /** @return the initial read limit of new connections (0 = none) */
     public long readLimit() {
         return readLimit;
+    }
+
+    /** @return how long an automatic pong or close reply may take to go out */
+    public Duration controlTimeout() {
+        return controlTimeout;
     }
 
     /** @return the listener given to new connections */
@@ -359,6 +368,7 @@ public final class Upgrader {
         private JsonCodec jsonCodec;
         private ConnListener listener = ConnListener.NONE;
         private long readLimit;
+        private Duration controlTimeout = ConnSettings.DEFAULT_CONTROL_TIMEOUT;
 
         private Builder() {
         }
@@ -569,6 +579,22 @@ public final class Upgrader {
          */
         public Builder readLimit(long limit) {
             this.readLimit = limit;
+            return this;
+        }
+
+        /**
+         * How long an automatic pong or close reply may take to go out (default 1 s, as gorilla's
+         * pong). One that does not go out in time ends the connection: a peer that pings without
+         * reading cannot hold the reading thread.
+         *
+         * @param timeout a positive duration
+         * @return this
+         */
+        public Builder controlTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("websocket: the control frame timeout must be positive, was " + timeout);
+            }
+            this.controlTimeout = timeout;
             return this;
         }
 

@@ -146,6 +146,33 @@ class ConnDeflateTest {
     }
 
     @Test
+    void withoutAReadLimitACompressedMessageIsStillBoundedByDefault() throws IOException {
+        byte[] zeros = new byte[1 << 20];
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        try (MessageDeflater d = new MessageDeflater(9, true)) {
+            for (int i = 0; i < 64; i++) {
+                d.write(zeros, 0, zeros.length, bomb::write);
+            }
+            d.finishMessage(bomb::write);
+        }
+        try (Loopback.Raw raw = Loopback.raw(ConnSettings.server().compression(TAKEOVER))) {
+            raw.send(frame(true, true, Opcode.BINARY, bomb.toByteArray()));
+            MessageReader r = raw.conn().nextReader();
+            byte[] buf = new byte[8192];
+            long read = 0;
+            try {
+                for (int n; (n = r.reader().read(buf)) >= 0;) {
+                    read += n;
+                }
+                throw new AssertionError("read " + read + " bytes of a 64 MiB bomb with no read limit set");
+            } catch (ReadLimitException expected) {
+                assertThat(read).isLessThanOrEqualTo(ConnSettings.DEFAULT_INFLATED_LIMIT);
+            }
+            assertThat(closeCodeSent(raw)).isEqualTo(1009);
+        }
+    }
+
+    @Test
     void aMessageJustUnderTheLimitPassesAlthoughIncompressible() throws IOException {
         byte[] random = new byte[100_000];
         new Random(3).nextBytes(random);

@@ -280,6 +280,41 @@ class ServletNetConnTest {
     }
 
     @Test
+    void aWriterBlockedWhenTheHandlerReturnsIsWokenAndFails() throws Exception {
+        scenario = net -> {
+            Thread writer = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    for (int i = 0; i < 1024; i++) { // 64 MiB: far more than the socket buffers take
+                        net.write(chunk, 0, chunk.length);
+                        net.flush();
+                    }
+                    events.add("wrote everything");
+                } catch (IOException e) {
+                    events.add(e);
+                }
+            }, "blocked-writer");
+            writer.start();
+            try {
+                // The client reads nothing: the writer fills the socket buffers and blocks.
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            net.handlerReturned(); // as the Upgrader's handler does when the application's handler returns
+        };
+        try (Socket s = connect()) {
+            // Nobody may stay parked on a connection that has ended: the writer fails, in either
+            // order with the end of init().
+            java.util.List<Object> ends = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ends.add(events.poll(20, TimeUnit.SECONDS));
+            }
+            assertThat(ends).contains("init returned").anyMatch(e -> e instanceof IOException);
+        }
+    }
+
+    @Test
     void writeDeadlineEndsAWriteTheClientDoesNotRead() throws Exception {
         assumeSocketTimeouts();
         scenario = net -> {
