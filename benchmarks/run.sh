@@ -41,7 +41,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 echo "== build (-Pbenchmarks)"
 "$ROOT/mvnw" -B -q -Pbenchmarks -pl benchmarks/micro,benchmarks/loadgen,benchmarks/peer-conduit,benchmarks/peer-spring,benchmarks/peer-netty \
-  -am -DskipTests -Dconduit.skipCoreTests=true package
+  -am -DskipTests package
 cp_of() { echo "$B/$1/target/classes:$(cat "$B/$1/target/classpath.txt")"; }
 
 mkdir -p "$OUT"
