@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * Counts passed cases per side, agent and section, prints one line per section and keeps the table
- * under {@code target/conformance/} (the README's conformance table is copied from it).
+ * under {@code target/conformance/} (docs/conformance.md's table is copied from it).
  */
 final class Summary {
     private final String side;
@@ -47,7 +47,7 @@ final class Summary {
         Path dir = Path.of(System.getProperty("conformance.buildDir", "target"), "conformance");
         Files.createDirectories(dir);
         Files.write(dir.resolve("summary-" + side + ".txt"), lines);
-        // The same counts as a Markdown table, all agents together, for the README.
+        // The same counts as a Markdown table, all agents together, for docs/conformance.md.
         Map<String, int[]> bySection = new TreeMap<>(Summary::bySection);
         counts.values().forEach(sections -> sections.forEach((section, c) -> {
             int[] t = bySection.computeIfAbsent(section, k -> new int[2]);

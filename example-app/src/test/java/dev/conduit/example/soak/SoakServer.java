@@ -192,7 +192,7 @@ final class SoakServer implements AutoCloseable {
     private static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            throw new IllegalStateException(property + " is not set: run the *Soak tests with -Psoak (README \"Load and soak\")");
+            throw new IllegalStateException(property + " is not set: run the *Soak tests with -Psoak (docs/load-and-soak.md)");
         }
         return value;
     }
