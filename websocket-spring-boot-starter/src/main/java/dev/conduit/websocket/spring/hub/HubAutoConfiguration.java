@@ -1,6 +1,8 @@
 package dev.conduit.websocket.spring.hub;
 
+import dev.conduit.websocket.spring.hub.redis.AbstractRedisHubRelay;
 import dev.conduit.websocket.spring.hub.redis.RedisHubRelay;
+import dev.conduit.websocket.spring.hub.redis.RedisStreamsHubRelay;
 import dev.conduit.websocket.spring.hub.redis.RedisRelayOptions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,8 +15,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Auto-configuration of the {@link Hub}: in memory by default; relayed through Redis pub/sub when
- * Spring Data Redis is present and {@code conduit.websocket.hub.redis.enabled=true}; measured by
+ * Auto-configuration of the {@link Hub}: in memory by default; relayed through Redis (pub/sub, or a
+ * stream with {@code conduit.websocket.hub.redis.mode=streams}) when Spring Data Redis is present and
+ * {@code conduit.websocket.hub.redis.enabled=true}; measured by
  * Micrometer when it is present. Every bean backs off when the application defines its own.
  */
 @AutoConfiguration(afterName = {
@@ -52,8 +55,11 @@ public class HubAutoConfiguration {
         // Stopped before the connection factory it uses is destroyed (it depends on it); the hub's close stops it too.
         @Bean(destroyMethod = "stop")
         @ConditionalOnMissingBean(HubRelay.class)
-        RedisHubRelay conduitWebSocketHubRedisRelay(RedisConnectionFactory connectionFactory, HubProperties properties) {
-            return new RedisHubRelay(connectionFactory, relayOptions(properties.getRedis()));
+        AbstractRedisHubRelay conduitWebSocketHubRedisRelay(RedisConnectionFactory connectionFactory, HubProperties properties) {
+            RedisRelayOptions options = relayOptions(properties.getRedis());
+            return properties.getRedis().getMode() == HubProperties.Redis.Mode.STREAMS
+                    ? new RedisStreamsHubRelay(connectionFactory, options)
+                    : new RedisHubRelay(connectionFactory, options);
         }
     }
 
@@ -61,7 +67,7 @@ public class HubAutoConfiguration {
         return new RedisRelayOptions(redis.getChannel(), redis.getPublishQueueCapacity(),
                 redis.getPublishQueueBytes().toBytes(), redis.getPublishTimeout(),
                 (int) Math.min(Integer.MAX_VALUE - 64, redis.getMaxEnvelopeSize().toBytes()), redis.getSecret(),
-                redis.getInstanceIdleTimeout(), redis.getMaxInstances(), 100_000);
+                redis.getInstanceIdleTimeout(), redis.getMaxInstances(), redis.getStreamMaxLength());
     }
 
     /** Micrometer meters for the hub; Actuator binds every MeterBinder bean to its registries. */

@@ -40,13 +40,31 @@ public class HubProperties {
 
     private final Redis redis = new Redis();
 
-    /** Relaying broadcasts to other instances through Redis pub/sub (needs Spring Data Redis). */
+    /** Relaying broadcasts to other instances through Redis (needs Spring Data Redis). */
     public static class Redis {
+
+        /** How broadcasts travel between instances through Redis. */
+        public enum Mode {
+            /** Redis pub/sub: at most once; what is sent while Redis or a subscriber is away is lost (and counted). */
+            PUBSUB,
+            /** A Redis stream: outages shorter than the stream's retention lose nothing. */
+            STREAMS
+        }
 
         /** Whether broadcasts go to every instance through Redis pub/sub (needs spring-boot-starter-data-redis). */
         private boolean enabled = false;
 
-        /** The pub/sub channel shared by every instance of the application. */
+        /**
+         * How broadcasts travel between instances: pubsub (Redis pub/sub: what is published while Redis or a
+         * subscriber is away is lost, and counted) or streams (a Redis stream every instance appends to and reads
+         * from its last entry: outages shorter than the retention lose nothing).
+         */
+        private Mode mode = Mode.PUBSUB;
+
+        /** Entries the stream keeps (streams mode; trimmed approximately with XADD MAXLEN ~): the retention window in broadcasts. */
+        private long streamMaxLength = 100000;
+
+        /** The pub/sub channel (pubsub mode) or the stream's key (streams mode) shared by every instance of the application. */
         private String channel = "conduit:websocket:hub";
 
         /** Broadcasts waiting to be published to Redis; beyond, the oldest are dropped and counted lost (Redis down or slow). */
@@ -79,6 +97,22 @@ public class HubProperties {
 
         /** Publishing instances tracked at once; beyond, the least recently heard is forgotten. */
         private int maxInstances = 10000;
+
+        public Mode getMode() {
+            return mode;
+        }
+
+        public void setMode(Mode mode) {
+            this.mode = mode;
+        }
+
+        public long getStreamMaxLength() {
+            return streamMaxLength;
+        }
+
+        public void setStreamMaxLength(long streamMaxLength) {
+            this.streamMaxLength = streamMaxLength;
+        }
 
         public DataSize getPublishQueueBytes() {
             return publishQueueBytes;

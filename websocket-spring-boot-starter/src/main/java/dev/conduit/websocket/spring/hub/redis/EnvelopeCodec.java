@@ -59,7 +59,8 @@ final class EnvelopeCodec {
 
     /** Thrown for bytes that are not an acceptable envelope. */
     static final class RejectedException extends Exception {
-        private final RelayRejection reason;
+        private static final long serialVersionUID = 1L;
+        private final transient RelayRejection reason;
 
         RejectedException(RelayRejection reason, String message) {
             super(message, null, false, false);

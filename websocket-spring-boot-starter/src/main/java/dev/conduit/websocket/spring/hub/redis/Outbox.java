@@ -58,6 +58,14 @@ final class Outbox {
      * @return false when none came within the timeout
      */
     boolean drainTo(List<byte[]> batch, int max, long timeout, TimeUnit unit) throws InterruptedException {
+        return drainTo(batch, max, Long.MAX_VALUE, timeout, unit);
+    }
+
+    /**
+     * Like {@link #drainTo(List, int, long, TimeUnit)}, stopping before {@code maxBytes} (the first
+     * envelope is always taken).
+     */
+    boolean drainTo(List<byte[]> batch, int max, long maxBytes, long timeout, TimeUnit unit) throws InterruptedException {
         lock.lock();
         try {
             long nanos = unit.toNanos(timeout);
@@ -67,9 +75,14 @@ final class Outbox {
                 }
                 nanos = notEmpty.awaitNanos(nanos);
             }
+            long taken = 0;
             for (int i = 0; i < max && !queue.isEmpty(); i++) {
+                if (i > 0 && taken + queue.peekFirst().length > maxBytes) {
+                    break;
+                }
                 byte[] envelope = queue.pollFirst();
                 bytes -= envelope.length;
+                taken += envelope.length;
                 batch.add(envelope);
             }
             return true;

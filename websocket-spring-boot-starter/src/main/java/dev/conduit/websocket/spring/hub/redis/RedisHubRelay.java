@@ -1,17 +1,13 @@
 package dev.conduit.websocket.spring.hub.redis;
 
-import dev.conduit.websocket.spring.hub.HubRelay;
-import dev.conduit.websocket.spring.hub.RelayRejection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,24 +33,15 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * dropped, without touching the messages around it. The outbox is bounded by count and bytes and
  * drops its oldest envelopes when full ({@link Outbox}).
  */
-public class RedisHubRelay implements HubRelay {
+public class RedisHubRelay extends AbstractRedisHubRelay {
     private static final Logger log = LoggerFactory.getLogger(RedisHubRelay.class);
     private static final int PIPELINE_BATCH = 256;
-    private static final boolean LETTUCE = isPresent("io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands");
 
     private final RedisConnectionFactory connectionFactory;
     private final byte[] channel;
     private final String channelName;
     private final Duration publishTimeout;
-    private final UUID instance = UUID.randomUUID();
-    private final Outbox outbox;
-    // Encoding runs under this relay's lock, decoding on the one dispatch thread: one codec each.
-    private final EnvelopeCodec encoder;
-    private final EnvelopeCodec decoder;
-    private final ReceiveTracker tracker;
-    private final AtomicLong lostOnPublish = new AtomicLong();
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private long nextSequence = 1;
     private volatile Thread publisher;
     private RedisMessageListenerContainer container;
     private ExecutorService dispatcher;
@@ -85,29 +72,11 @@ public class RedisHubRelay implements HubRelay {
     }
 
     RedisHubRelay(RedisConnectionFactory connectionFactory, RedisRelayOptions options, LongSupplier nanoClock) {
+        super(options, "channel " + options.channel(), nanoClock);
         this.connectionFactory = connectionFactory;
         this.publishTimeout = options.publishTimeout();
         this.channelName = options.channel();
         this.channel = channelName.getBytes(StandardCharsets.UTF_8);
-        this.outbox = new Outbox(options.publishQueueCapacity(), options.publishQueueBytes());
-        this.encoder = new EnvelopeCodec(options.maxEnvelopeBytes(), options.secretBytes());
-        this.decoder = new EnvelopeCodec(options.maxEnvelopeBytes(), options.secretBytes());
-        this.tracker = new ReceiveTracker(instance, "channel " + channelName, options.instanceIdleTimeout(),
-                options.maxInstances(), nanoClock);
-    }
-
-    private static boolean isPresent(String className) {
-        try {
-            Class.forName(className, false, RedisHubRelay.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
-    /** @return this instance's identity in the envelopes */
-    public UUID instance() {
-        return instance;
     }
 
     @Override
@@ -130,22 +99,6 @@ public class RedisHubRelay implements HubRelay {
         thread.setDaemon(true);
         publisher = thread;
         thread.start();
-    }
-
-    @Override
-    public void publish(String topic, int messageType, byte[] data) {
-        // The sequence number and the queue position are taken together, so sequence order is queue order.
-        synchronized (this) {
-            byte[] envelope;
-            try {
-                envelope = encoder.encode(new RelayEnvelope(instance, nextSequence++, messageType, topic, data));
-            } catch (IllegalArgumentException e) {
-                lostOnPublish.incrementAndGet();
-                log.debug("Hub relay: not relaying a broadcast on {}: {}", topic, e.getMessage());
-                return;
-            }
-            lostOnPublish.addAndGet(outbox.add(envelope));
-        }
     }
 
     private void publishLoop() {
@@ -204,28 +157,6 @@ public class RedisHubRelay implements HubRelay {
         }
     }
 
-    private void receive(byte[] body, Receiver receiver) {
-        RelayEnvelope envelope;
-        try {
-            envelope = decoder.decode(body);
-        } catch (EnvelopeCodec.RejectedException e) {
-            tracker.rejected(e.reason(), e.getMessage());
-            return;
-        }
-        if (tracker.accept(envelope)) {
-            deliver(receiver, envelope);
-        }
-    }
-
-    static void deliver(Receiver receiver, RelayEnvelope envelope) {
-        try {
-            receiver.deliver(envelope.topic(), envelope.messageType(), envelope.data());
-        } catch (RuntimeException e) {
-            // One message's failure must not stop the relay's thread or the messages after it.
-            log.warn("Hub relay: delivering a message on {} failed", envelope.topic(), e);
-        }
-    }
-
     @Override
     public void stop() {
         if (!stopped.compareAndSet(false, true)) {
@@ -247,30 +178,5 @@ public class RedisHubRelay implements HubRelay {
         if (dispatcher != null) {
             dispatcher.shutdownNow();
         }
-    }
-
-    @Override
-    public long lostOnPublish() {
-        return lostOnPublish.get();
-    }
-
-    @Override
-    public long lostOnReceive() {
-        return tracker.lost();
-    }
-
-    @Override
-    public long rejected(RelayRejection reason) {
-        return tracker.rejected(reason);
-    }
-
-    @Override
-    public long outboxBytes() {
-        return outbox.bytes();
-    }
-
-    /** @return publishing instances whose last sequence number is kept */
-    int trackedInstances() {
-        return tracker.trackedInstances();
     }
 }

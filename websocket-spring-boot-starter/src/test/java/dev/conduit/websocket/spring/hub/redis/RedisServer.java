@@ -94,7 +94,7 @@ final class RedisServer implements AutoCloseable {
     /** Starts the process and waits until it answers PING. */
     void startProcess() throws Exception {
         List<String> command = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--daemonize", "no"));
+                "--dir", dir.toString(), "--save", "", "--daemonize", "no", "--enable-debug-command", "local"));
         command.addAll(appendOnly ? List.of("--appendonly", "yes", "--appendfsync", "always") : List.of("--appendonly", "no"));
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
