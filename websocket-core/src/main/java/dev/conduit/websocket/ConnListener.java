@@ -36,7 +36,12 @@ public interface ConnListener {
         /** The transport failed. */
         IO,
         /** The application's handler threw. */
-        HANDLER
+        HANDLER,
+        /**
+         * The server could not set up the upgraded connection's transport (a failed takeover of
+         * Tomcat's channel): the connection was closed before its handler ran.
+         */
+        TRANSPORT
     }
 
     /**

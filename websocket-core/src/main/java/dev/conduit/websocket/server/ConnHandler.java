@@ -37,4 +37,15 @@ public interface ConnHandler {
      * @throws Exception anything, see above
      */
     void accept(Conn conn) throws Exception;
+
+    /**
+     * Called instead of {@link #accept} when the upgraded connection failed before it could be
+     * handed over (the server could not set up its transport); the connection is closed already
+     * and {@link dev.conduit.websocket.ConnListener#error} (kind {@code TRANSPORT}) was told. For
+     * releasing what the upgrade reserved for the connection.
+     *
+     * @param cause why the connection could not be set up
+     */
+    default void notStarted(Throwable cause) {
+    }
 }

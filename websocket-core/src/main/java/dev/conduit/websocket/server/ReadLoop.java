@@ -10,7 +10,6 @@ import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A platform thread with a {@link Selector} that reads for many taken channels
@@ -29,15 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Once a second the loop also ends the connections whose key someone else cancelled (by closing
  * the channel), since their waiting threads would never hear of it otherwise.
  * <p>
- * Loops are started on first use and live as daemon threads for the life of the JVM, as the JDK's
- * own poller threads do; their number is the system property {@value #LOOPS_PROPERTY} (default: one
- * per four processors, at least one).
+ * Loops belong to a {@link ServerTransport}, which starts them when its first connection is taken
+ * over and stops them on {@link ServerTransport#close()}; their number is its {@code readLoops}
+ * (default: one per four processors, at least one).
  */
 final class ReadLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(ReadLoop.class.getName());
-    /** The system property with the number of loops. */
-    static final String LOOPS_PROPERTY = "conduit.websocket.read-loops";
-    private static final AtomicInteger NEXT = new AtomicInteger();
 
     /** How often the loop looks for connections whose key someone else cancelled. */
     private static final long SWEEP_MILLIS = 1000;
@@ -46,36 +42,52 @@ final class ReadLoop implements Runnable {
     /** The connections on this loop, for the sweep. */
     private final Set<ReadLoopNetConn> conns = ConcurrentHashMap.newKeySet();
     private long lastSweep = System.nanoTime();
+    private volatile boolean stopped;
+    private Thread thread;
 
     private ReadLoop(Selector selector) {
         this.selector = selector;
     }
 
-    /** The loops, started when the first connection needs one. */
-    private static final class Loops {
-        static final ReadLoop[] ALL = start();
-
-        private static ReadLoop[] start() {
-            int count = Integer.getInteger(LOOPS_PROPERTY, Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
-            ReadLoop[] loops = new ReadLoop[Math.max(1, count)];
-            for (int i = 0; i < loops.length; i++) {
-                try {
-                    loops[i] = new ReadLoop(Selector.open());
-                } catch (IOException e) {
-                    throw new UncheckedIOException("websocket: cannot open a selector for the read loop", e);
+    /**
+     * Starts {@code count} loops, each on a daemon thread of its own.
+     *
+     * @throws UncheckedIOException if a selector cannot be opened (the loops started are stopped)
+     */
+    static ReadLoop[] start(int count) {
+        ReadLoop[] loops = new ReadLoop[Math.max(1, count)];
+        for (int i = 0; i < loops.length; i++) {
+            try {
+                loops[i] = new ReadLoop(Selector.open());
+            } catch (IOException e) {
+                for (int j = 0; j < i; j++) {
+                    loops[j].close();
                 }
-                Thread thread = new Thread(loops[i], "conduit-websocket-read-loop-" + i);
-                thread.setDaemon(true);
-                thread.start();
+                throw new UncheckedIOException("websocket: cannot open a selector for the read loop", e);
             }
-            return loops;
+            Thread thread = new Thread(loops[i], "conduit-websocket-read-loop-" + i);
+            thread.setDaemon(true);
+            loops[i].thread = thread;
+            thread.start();
         }
+        return loops;
     }
 
-    /** @return a loop for a new connection (round robin) */
-    static ReadLoop next() {
-        ReadLoop[] loops = Loops.ALL;
-        return loops[Math.floorMod(NEXT.getAndIncrement(), loops.length)];
+    /**
+     * Stops the loop: its thread ends (waited for up to a second), the connections still on it are
+     * closed and its selector with them.
+     */
+    void close() {
+        stopped = true;
+        selector.wakeup();
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -103,18 +115,33 @@ final class ReadLoop implements Runnable {
 
     @Override
     public void run() {
-        while (true) {
-            try {
-                selector.select(this::ready, SWEEP_MILLIS);
-                if (System.nanoTime() - lastSweep >= TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS)) {
-                    lastSweep = System.nanoTime();
-                    sweep();
+        try {
+            while (!stopped) {
+                try {
+                    selector.select(this::ready, SWEEP_MILLIS);
+                    if (System.nanoTime() - lastSweep >= TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS)) {
+                        lastSweep = System.nanoTime();
+                        sweep();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (stopped) {
+                        break;
+                    }
+                    // Nothing a single connection does should stop the loop; a broken selector would
+                    // spin here, so slow down rather than burn a core.
+                    LOG.log(System.Logger.Level.WARNING, "websocket: read loop select failed", e);
+                    sleepAfterFailure();
                 }
-            } catch (IOException | RuntimeException e) {
-                // Nothing a single connection does should stop the loop; a broken selector would
-                // spin here, so slow down rather than burn a core.
-                LOG.log(System.Logger.Level.WARNING, "websocket: read loop select failed", e);
-                sleepAfterFailure();
+            }
+        } finally {
+            for (ReadLoopNetConn conn : conns) {
+                conns.remove(conn);
+                conn.keyLost();
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.TRACE, "websocket: closing the read loop's selector failed", e);
             }
         }
     }
@@ -122,7 +149,7 @@ final class ReadLoop implements Runnable {
     /**
      * Ends the connections whose key was cancelled by someone else: closing a channel cancels its
      * keys, and the container may close the socket under a running WebSocket (Tomcat's poller did
-     * in a race, {@link TomcatSocketLevers#TAKE_CHANNEL_PROPERTY}). No readiness is reported for a
+     * in a race that the takeover now holds off, {@link TomcatSocketLevers#takeChannel}). No readiness is reported for a
      * cancelled key, so without this a reader waiting on such a connection would wait forever.
      */
     private void sweep() {

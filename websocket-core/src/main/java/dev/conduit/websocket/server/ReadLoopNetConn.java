@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A {@link NetConn} over a channel taken from the container ({@link SocketLevers#takeChannel()}),
+ * A {@link NetConn} over a channel taken from the container ({@link SocketLevers#takeChannel}),
  * left in non-blocking mode and read by a {@link ReadLoop}: the handler thread that waits for data
  * parks, and the loop reads into its array and wakes it.
  * <ul>
@@ -92,14 +92,15 @@ final class ReadLoopNetConn implements NetConn {
     /**
      * @param channel the connected channel, non-blocking, no longer registered with the container
      * @param early what the container had read past the upgrade request (may be empty)
+     * @param loop the read loop that serves it
      */
-    ReadLoopNetConn(SocketChannel channel, byte[] early, SocketAddress localAddress, SocketAddress remoteAddress)
-            throws IOException {
+    ReadLoopNetConn(SocketChannel channel, byte[] early, SocketAddress localAddress, SocketAddress remoteAddress,
+                    ReadLoop loop) throws IOException {
         this.channel = channel;
         this.early = early.length > 0 ? early : null;
         this.localAddress = localAddress;
         this.remoteAddress = remoteAddress;
-        this.loop = ReadLoop.next();
+        this.loop = loop;
         this.key = loop.register(channel, this);
     }
 

@@ -35,15 +35,14 @@ import java.util.concurrent.TimeUnit;
  * at most {@value #WRITE_CHUNK} bytes because a container may copy a whole large write onto the
  * heap.
  * <p>
- * Taken channel (the default on Tomcat's plaintext NIO connector; the system property
- * {@code conduit.websocket.tomcat.take-channel=false} turns it off): the channel is taken from the
- * container for the WebSocket's life ({@link SocketLevers#takeChannel()}) and all I/O goes to a
- * {@link ReadLoopNetConn}: our {@link ReadLoop} reads for the waiting handler thread, writes go
- * straight to the socket. Measured on the echo benchmarks (BENCHMARKS.md, "Fifth round"): on
- * Java 25 about half the server CPU per 64 B round trip of the container's path, and 16 KiB
- * messages at Netty's rate. Tomcat no longer sees the connection, so stopping the connector does
- * not close it; the application closes its connections on shutdown (the Spring Boot starter sends
- * 1001 to each).
+ * Taken channel (the {@link ServerTransport}'s takeover, on Tomcat's plaintext NIO connector): the
+ * channel is taken from the container for the WebSocket's life ({@link SocketLevers#takeChannel})
+ * and all I/O goes to a {@link ReadLoopNetConn}: a {@link ReadLoop} reads for the waiting handler
+ * thread, writes go straight to the socket. Measured on the echo benchmarks (BENCHMARKS.md,
+ * "Fifth round"): on Java 25 about half the server CPU per 64 B round trip of the container's path,
+ * and 16 KiB messages at Netty's rate. Tomcat no longer sees the connection, so stopping the
+ * connector does not close it; the application closes its connections on shutdown (the Spring
+ * Boot starter sends 1001 to each).
  * <p>
  * Direct I/O (when the channel is not taken): where the container offers its plaintext
  * non-blocking channel ({@link SocketLevers#directChannel()}, Tomcat's NIO connector), reads and
@@ -98,10 +97,13 @@ final class ServletNetConn implements NetConn {
     /** The transport once the channel was taken from the container (then nothing else here does I/O), or null. */
     private final ReadLoopNetConn taken;
 
+    private final ServerTransport transport;
+
     private ServletNetConn(WebConnection connection, ServletInputStream in, ServletOutputStream out,
                            SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress,
-                           ReadLoopNetConn taken) {
+                           ReadLoopNetConn taken, ServerTransport transport) {
         this.taken = taken;
+        this.transport = transport;
         this.connection = connection;
         this.in = in;
         this.out = out;
@@ -112,7 +114,16 @@ final class ServletNetConn implements NetConn {
         this.held = direct != null ? new byte[HOLD_MAX] : null;
     }
 
-    static ServletNetConn open(WebConnection connection, SocketAddress local, SocketAddress remote) {
+    /**
+     * Opens the transport of an upgraded connection: takes the channel over where the
+     * {@code transport} says so, otherwise uses the container's streams.
+     *
+     * @throws TakeoverException when the takeover failed past its point of no return: the
+     *                           connection is lost (its channel is still open, for a close frame)
+     * @throws IllegalStateException when the container gives the connection no streams
+     */
+    static ServletNetConn open(WebConnection connection, SocketAddress local, SocketAddress remote,
+                               ServerTransport transport) throws TakeoverException {
         ServletInputStream in;
         ServletOutputStream out;
         try {
@@ -122,13 +133,15 @@ final class ServletNetConn implements NetConn {
             throw new IllegalStateException("the upgraded connection has no streams", e);
         }
         SocketLevers levers = SocketLevers.of(connection, in);
-        SocketLevers.TakenChannel channel = levers.takeChannel();
+        SocketLevers.TakenChannel channel = levers.takeChannel(transport);
         ReadLoopNetConn taken = null;
         if (channel != null) {
             try {
-                taken = new ReadLoopNetConn(channel.channel(), channel.early(), local, remote);
-            } catch (IOException e) {
-                throw new IllegalStateException("the upgraded connection's channel failed", e);
+                TakeoverStep.REGISTER.enter();
+                taken = new ReadLoopNetConn(channel.channel(), channel.early(), local, remote, transport.nextReadLoop());
+            } catch (IOException | RuntimeException e) {
+                ServerTransport.takeoverFailed(TakeoverStep.REGISTER, channel.containerVersion(), e);
+                throw new TakeoverException(TakeoverStep.REGISTER, channel.channel(), e);
             }
         }
         if (levers.directChannel() != null) {
@@ -137,7 +150,7 @@ final class ServletNetConn implements NetConn {
             // finally (endOfHandler) puts them back.
             levers.shrinkBuffers();
         }
-        return new ServletNetConn(connection, in, out, levers, local, remote, taken);
+        return new ServletNetConn(connection, in, out, levers, local, remote, taken, transport);
     }
 
     @Override
@@ -175,7 +188,7 @@ final class ServletNetConn implements NetConn {
         if (levers.supportsTimeouts()) {
             levers.setReadTimeout(millis);
         } else if (millis > 0 && levers.canShutdown()) {
-            alarm = DeadlineWatchdog.schedule(() -> {
+            alarm = scheduleAlarm(() -> {
                 readTimedOut = true;
                 levers.shutdownInput();
             }, millis);
@@ -325,7 +338,7 @@ final class ServletNetConn implements NetConn {
         if (levers.supportsTimeouts()) {
             levers.setWriteTimeout(millis);
         } else if (millis > 0 && levers.canShutdown()) {
-            alarm = DeadlineWatchdog.schedule(() -> {
+            alarm = scheduleAlarm(() -> {
                 writeTimedOut = true;
                 levers.shutdownOutput();
             }, millis);
@@ -345,6 +358,15 @@ final class ServletNetConn implements NetConn {
             if (alarm != null) {
                 alarm.cancel(false);
             }
+        }
+    }
+
+    /** @return the alarm, or null once the transport is closed (the deadline is then checked only when a call starts) */
+    private ScheduledFuture<?> scheduleAlarm(Runnable alarm, long millis) {
+        try {
+            return transport.deadlines().schedule(alarm, millis);
+        } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException closed) {
+            return null;
         }
     }
 

@@ -47,10 +47,12 @@ interface SocketLevers {
      * reads and writes it; the container's streams must not be used any more. The container still closes
      * the channel once the handler has returned.
      *
-     * @return the channel and the bytes read ahead, or {@code null} when that is not possible
-     *         (nothing has changed then)
+     * @param transport decides whether to take over, and serves the waits
+     * @return the channel and the bytes read ahead, or {@code null} when that is not possible or
+     *         not wanted (nothing has changed then)
+     * @throws TakeoverException when taking failed past the point of no return (the connection is lost)
      */
-    default TakenChannel takeChannel() {
+    default TakenChannel takeChannel(ServerTransport transport) throws TakeoverException {
         return null;
     }
 
@@ -59,8 +61,9 @@ interface SocketLevers {
      *
      * @param channel the connected channel, non-blocking, its container selection key gone
      * @param early what the container had read past the upgrade request, to be returned first
+     * @param containerVersion the container's version, for log lines
      */
-    record TakenChannel(SocketChannel channel, byte[] early) {
+    record TakenChannel(SocketChannel channel, byte[] early, String containerVersion) {
     }
 
     /**

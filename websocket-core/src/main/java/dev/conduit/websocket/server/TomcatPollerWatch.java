@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waits for Tomcat's poller to make progress during a takeover ({@link TomcatSocketLevers#takeChannel()}):
+ * Waits for Tomcat's poller to make progress during a takeover ({@link TomcatSocketLevers#takeChannel}):
  * Tomcat offers no notification, so the condition has to be polled. One thread polls for every
  * takeover under way, and the upgrade threads sleep until it wakes them.
  * <p>
@@ -17,20 +17,38 @@ import java.util.function.BooleanSupplier;
  * thousand-connection test, session 5; backing off to 5 ms between looks was not enough).
  * <p>
  * The poller usually answers within a few hundred microseconds, so a waiter looks a few times
- * itself before it hands the condition over.
+ * itself before it hands the condition over. The watch belongs to a {@link ServerTransport}, which
+ * starts it with the first takeover and stops it on close.
  */
 final class TomcatPollerWatch implements Runnable {
     private static final long WATCH_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long[] OWN_PAUSES_NANOS = {20_000, 50_000, 100_000};
-    private static final TomcatPollerWatch WATCH = new TomcatPollerWatch();
 
     private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
     private final Thread thread;
+    private volatile boolean stopped;
 
     private TomcatPollerWatch() {
         thread = new Thread(this, "conduit-websocket-tomcat-takeover-watch");
         thread.setDaemon(true);
-        thread.start();
+    }
+
+    /** @return a running watch */
+    static TomcatPollerWatch start() {
+        TomcatPollerWatch watch = new TomcatPollerWatch();
+        watch.thread.start();
+        return watch;
+    }
+
+    /** Stops the thread (waited for up to a second); takeovers still waiting fail. */
+    void close() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static final class Waiter {
@@ -51,7 +69,7 @@ final class TomcatPollerWatch implements Runnable {
      * @param failure what the IOException says when the condition does not hold within 10 s
      * @throws IOException when it does not hold within 10 s
      */
-    static void await(BooleanSupplier condition, String failure) throws IOException {
+    void await(BooleanSupplier condition, String failure) throws IOException {
         for (long pause : OWN_PAUSES_NANOS) {
             if (condition.getAsBoolean()) {
                 return;
@@ -62,13 +80,17 @@ final class TomcatPollerWatch implements Runnable {
             return;
         }
         Waiter waiter = new Waiter(condition, Thread.currentThread());
-        WATCH.waiting.add(waiter);
-        LockSupport.unpark(WATCH.thread);
+        waiting.add(waiter);
+        if (stopped) {
+            waiting.remove(waiter);
+            throw new IOException(failure + " (the server transport is closed)");
+        }
+        LockSupport.unpark(thread);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!waiter.met) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                WATCH.waiting.remove(waiter);
+                waiting.remove(waiter);
                 if (condition.getAsBoolean()) {
                     return;
                 }
@@ -83,7 +105,7 @@ final class TomcatPollerWatch implements Runnable {
 
     @Override
     public void run() {
-        while (true) {
+        while (!stopped) {
             if (waiting.isEmpty()) {
                 LockSupport.park(this); // a new waiter unparks this thread after adding itself
                 continue;
@@ -102,6 +124,11 @@ final class TomcatPollerWatch implements Runnable {
                 }
             }
             LockSupport.parkNanos(this, WATCH_PAUSE_NANOS);
+        }
+        for (Waiter waiter : waiting) { // they look once more themselves, and fail
+            waiting.remove(waiter);
+            waiter.met = true;
+            LockSupport.unpark(waiter.thread);
         }
     }
 }

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>Direct I/O: on the plaintext NIO connector the {@code NioChannel}'s {@code SocketChannel}
  *       is offered as {@link #directChannel()}; {@code updateLastRead} / {@code updateLastWrite}
  *       keep the poller's timeout check right when a blocking call follows direct I/O.</li>
- *   <li>Taking the channel (on by default; the system property {@value #TAKE_CHANNEL_PROPERTY}
- *       {@code =false} turns it off): {@link #takeChannel()} removes the plaintext NIO channel
+ *   <li>Taking the channel (the {@link Transport} of the {@link ServerTransport}; a failure turns it
+ *       off): {@link #takeChannel} removes the plaintext NIO channel
  *       from Tomcat's poller for the life of the WebSocket, so that our {@link ReadLoop} replaces
  *       Tomcat's poller hand-off ({@link ReadLoopNetConn}).</li>
  *   <li>Buffers: Tomcat gives every socket an 8 KiB read and an 8 KiB write buffer
@@ -58,19 +58,6 @@ final class TomcatSocketLevers implements SocketLevers {
     private final SocketChannel directChannel;
     private final MethodHandle updateLastRead;
     private final MethodHandle updateLastWrite;
-    /**
-     * The system property that turns {@link #takeChannel()} off when {@code false} (on by default
-     * since the read loop made it the cheapest transport; BENCHMARKS.md, "Fifth round").
-     * Until session 4 a 1,000-connection ramp on Java 17 ({@code ManyConnectionsTest}) used to stall: the
-     * poller finished handling the takeover's no-op event ({@link PollerRound}) after the key had
-     * been cancelled under it, caught the {@code CancelledKeyException} and closed the connection
-     * (taken channel included) in the middle of the takeover. Its {@code NioChannel} went back to
-     * Tomcat's cache with the 0-byte buffers the takeover had swapped in, and the next connection
-     * that got it could never read its request (the poller re-dispatched it forever). Fixed by
-     * holding off Tomcat's close while the key goes ({@link #takeChannel()}) and by never
-     * shrinking Tomcat's buffers below sizes it still works with.
-     */
-    static final String TAKE_CHANNEL_PROPERTY = "conduit.websocket.tomcat.take-channel";
     /**
      * The size of Tomcat's read buffer while the connection is a WebSocket: the frame reader's idle
      * buffer, so that the read after a wait (which Tomcat limits to its buffer's size) goes straight
@@ -233,7 +220,7 @@ final class TomcatSocketLevers implements SocketLevers {
     }
 
     /**
-     * Takes the channel from Tomcat (see {@link SocketLevers#takeChannel()}). While the upgrade
+     * Takes the channel from Tomcat (see {@link SocketLevers#takeChannel}). While the upgrade
      * handler runs, Tomcat waits for nothing on the connection (its selection key's interest set
      * is empty). Once the poller has left the call that dispatched this connection
      * ({@link PollerRound}), the key is detached (the poller skips a selected key
@@ -249,67 +236,94 @@ final class TomcatSocketLevers implements SocketLevers {
      * interest set next), and a poller that finds the key cancelled at that next step, or at any
      * other step of a round already under way, closes the connection. Closed in the middle of the
      * takeover, the connection lost its channel, and Tomcat put the channel's buffers (shrunk then
-     * to 0 bytes) back in its cache for the next connection, which could not read its request: the
-     * stall of {@value #TAKE_CHANNEL_PROPERTY}. The hold is the wrapper's own closed flag, set for
+     * to 0 bytes) back in its cache for the next connection, which could not read its request (a
+     * 1,000-connection ramp stalled that way). The hold is the wrapper's own closed flag, set for
      * that window only, so a {@code close()} in it does nothing; once the poller's select has
      * dropped the key, nothing of Tomcat's holds the key any more.
      *
-     * @throws IllegalStateException if taking failed halfway, after which the connection is unusable
+     * Every step ({@link TakeoverStep}) is fenced: a failure turns the takeover off
+     * ({@link ServerTransport}); before the point of no return the connection stays with Tomcat.
+     *
+     * @throws TakeoverException if taking failed past the point of no return: the connection is unusable
      */
     @Override
-    public TakenChannel takeChannel() {
-        if (directChannel == null || "false".equalsIgnoreCase(System.getProperty(TAKE_CHANNEL_PROPERTY))) {
+    public TakenChannel takeChannel(ServerTransport transport) throws TakeoverException {
+        if (directChannel == null) {
             return null;
         }
+        String version = TomcatVersion.of(socketWrapper.getClass().getClassLoader());
+        if (!transport.takeoverWanted(version)) {
+            return null;
+        }
+        TakeoverStep step = TakeoverStep.LOOK_UP;
         Object handler;
         Object poller;
         Selector selector;
         SelectionKey key;
         PollerRound round;
         AtomicBoolean wrapperClosed;
+        TomcatPollerWatch watch;
         try {
+            step.enter();
             Class<?> base = Class.forName("org.apache.tomcat.util.net.SocketWrapperBase", false,
                     socketWrapper.getClass().getClassLoader());
             handler = base.getMethod("getSocketBufferHandler").invoke(socketWrapper);
-            if (!handler.getClass().getName().equals("org.apache.tomcat.util.net.SocketBufferHandler")
-                    || !(Boolean) handler.getClass().getMethod("isWriteBufferEmpty").invoke(handler)) {
-                return null;
-            }
             poller = socketWrapper.getClass().getMethod("getPoller").invoke(socketWrapper);
             selector = (Selector) poller.getClass().getMethod("getSelector").invoke(poller);
             round = PollerRound.of(poller, socketWrapper);
             Field closedField = base.getDeclaredField("closed");
             closedField.setAccessible(true);
             wrapperClosed = (AtomicBoolean) closedField.get(socketWrapper);
+            watch = transport.pollerWatch();
+            step = TakeoverStep.CHECK_STATE;
+            step.enter();
+            if (!handler.getClass().getName().equals("org.apache.tomcat.util.net.SocketBufferHandler")) {
+                throw new IllegalStateException("unknown socket buffer handler " + handler.getClass().getName());
+            }
+            if (!(Boolean) handler.getClass().getMethod("isWriteBufferEmpty").invoke(handler)) {
+                throw new IllegalStateException("Tomcat's write buffer still holds bytes after the 101");
+            }
             key = directChannel.keyFor(selector);
             if (key == null || !key.isValid() || key.interestOps() != 0 || key.attachment() != socketWrapper) {
-                return null; // not the state this code knows: leave it to Tomcat
+                throw new IllegalStateException("the connection's poller key is not as expected during the upgrade: "
+                        + (key == null ? "none" : key.isValid() ? "interest " + key.interestOps()
+                        + (key.attachment() == socketWrapper ? "" : ", another attachment") : "cancelled"));
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's poller not reachable; the channel stays with Tomcat", e);
+            // Nothing has changed: this connection stays with Tomcat, later ones too.
+            ServerTransport.takeoverFailed(step, version, e);
             return null;
         }
         // From here on the connection belongs to this code or to nobody.
         try {
+            step = TakeoverStep.COPY_READ_AHEAD;
+            step.enter();
             handler.getClass().getMethod("configureReadBufferForRead").invoke(handler);
             ByteBuffer readBuffer = (ByteBuffer) handler.getClass().getMethod("getReadBuffer").invoke(handler);
             byte[] early = new byte[readBuffer.remaining()];
             readBuffer.get(early);
             handler.getClass().getMethod("reset").invoke(handler); // both empty now
-            round.await(poller, socketWrapper);
+            step = TakeoverStep.AWAIT_POLLER_ROUND;
+            step.enter();
+            round.await(poller, socketWrapper, watch);
+            step = TakeoverStep.HOLD_CLOSE;
+            step.enter();
             if (!wrapperClosed.compareAndSet(false, true)) {
                 throw new IOException("Tomcat closed the connection during the takeover");
             }
             try {
+                step = TakeoverStep.DROP_KEY;
+                step.enter();
                 key.attach(null); // should the poller ever select it again, it skips a key without attachment
                 key.cancel();
-                awaitDropped(selector);
+                awaitDropped(selector, watch);
             } finally {
                 wrapperClosed.set(false); // a close Tomcat attempted meanwhile was about the key we took away
             }
-            return new TakenChannel(directChannel, early);
+            return new TakenChannel(directChannel, early, version);
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-            throw new IllegalStateException("taking the connection from Tomcat's poller failed", e);
+            ServerTransport.takeoverFailed(step, version, e);
+            throw new TakeoverException(step, directChannel, e);
         }
     }
 
@@ -321,7 +335,7 @@ final class TomcatSocketLevers implements SocketLevers {
      * round's keys. So a no-op event for this connection is queued (it asks for no interest), with
      * a marker bit in the wrapper's copy of the interest set that no Tomcat code tests; handling
      * the event writes the key's real interest set (empty) over the marker, and once the marker is
-     * gone the dispatch is over. The reflective handles are looked up first (before the point of no return in {@link #takeChannel()}), so that
+     * gone the dispatch is over. The reflective handles are looked up first (before the point of no return in {@link #takeChannel}), so that
      * a Tomcat of another shape is found out before anything has changed.
      */
     private record PollerRound(Constructor<?> newEvent, Method addEvent, Method getOps, Method setOps) {
@@ -338,10 +352,11 @@ final class TomcatSocketLevers implements SocketLevers {
                     socketWrapper.getClass().getMethod("interestOps", int.class));
         }
 
-        void await(Object poller, Object socketWrapper) throws ReflectiveOperationException, IOException {
+        void await(Object poller, Object socketWrapper, TomcatPollerWatch watch)
+                throws ReflectiveOperationException, IOException {
             setOps.invoke(socketWrapper, MARKER);
             addEvent.invoke(poller, newEvent.newInstance(socketWrapper, 0));
-            TomcatPollerWatch.await(() -> {
+            watch.await(() -> {
                 try {
                     return (Integer) getOps.invoke(socketWrapper) != MARKER;
                 } catch (ReflectiveOperationException e) {
@@ -356,9 +371,9 @@ final class TomcatSocketLevers implements SocketLevers {
      * poller has finished the round that was under way when the key was cancelled. The poller may
      * be asleep in its select (a cancelled key does not wake it), hence the wake-up.
      */
-    private void awaitDropped(Selector selector) throws IOException {
+    private void awaitDropped(Selector selector, TomcatPollerWatch watch) throws IOException {
         selector.wakeup();
-        TomcatPollerWatch.await(() -> !directChannel.isRegistered(),
+        watch.await(() -> !directChannel.isRegistered(),
                 "Tomcat's poller did not drop the connection's key within 10 s");
     }
 

@@ -50,26 +50,29 @@ import java.util.function.Predicate;
  * returned and the 101 answer has been written. So {@code upgrade} validates the request, sets the
  * 101 answer, asks the container to upgrade, and returns; the container then runs the
  * {@link ConnHandler} on its own thread inside {@code init}, with blocking reads and writes.
- * Reading the upgraded stream from any other thread is unsafe on Tomcat and Undertow (measured:
- * corrupted data, lost wake-ups, a spinning core), so the handler's thread is the connection's
- * reading thread; other threads may write (writes are serialised by the Conn).
+ * Reading the container's upgraded stream from any other thread is unsafe on Tomcat and Undertow
+ * (measured: corrupted data, lost wake-ups, a spinning core), so with the container's streams the
+ * handler's thread is the connection's reading thread; with the takeover the channel is no longer
+ * the container's and a read loop reads it for the handler's thread. Other threads may write
+ * (writes are serialised by the Conn).
  * <p>
  * One container thread is held per open connection. Run Tomcat on virtual threads on Java 21+
  * (Java 24+ avoids pinning in Tomcat's blocking I/O); on platform threads size the pool for the
  * number of connections plus ordinary requests.
  * <p>
  * Close your connections on shutdown (close 1001, going away), as the Spring Boot starter does:
- * a container does not end an upgraded connection it does not understand: on Tomcat's plaintext NIO
- * connector the connection even leaves Tomcat's poller while the handler runs (our read loop
- * reads for the handler thread: less CPU per message; see BENCHMARKS.md, "Fifth round"; the
- * system property {@code conduit.websocket.tomcat.take-channel=false} keeps it with Tomcat).
+ * a container does not end an upgraded connection it does not understand. With the takeover
+ * ({@link Builder#transport}, {@link Transport}) the connection even leaves Tomcat's poller while
+ * the handler runs: a read loop of this library reads for the handler thread (less CPU per message;
+ * see BENCHMARKS.md, "Fifth round"). Those threads belong to the upgrader's {@link ServerTransport}:
+ * {@link #close()} the upgrader when the application stops.
  * <h2>Refused requests</h2>
  * Checked in the order documented on {@link ServerHandshake}: 405, 426 / 400, 426, 400, 400, 403,
  * 500. The {@link HandshakeErrorHandler} (default {@link HandshakeErrorHandler#PLAIN_TEXT}) writes
  * the answer, the {@link ConnListener} is told ({@link ConnListener#handshakeFailed}), and
  * {@code upgrade} throws the {@link HandshakeException} so the caller knows.
  */
-public final class Upgrader {
+public final class Upgrader implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Upgrader.class.getName());
 
     private final Duration handshakeTimeout;
@@ -92,8 +95,22 @@ public final class Upgrader {
     private final ConnListener listener;
     private final long readLimit;
     private final Duration controlTimeout;
+    private final Transport transport;
+    private final int readLoops;
+    private final ServerTransport serverTransport;
+    /** Whether {@link #serverTransport} was created here (then {@link #close()} closes it). */
+    private final boolean ownsTransport;
 
     private Upgrader(Builder b) {
+        if (b.serverTransport != null) {
+            this.serverTransport = b.serverTransport;
+            this.ownsTransport = false;
+        } else {
+            this.serverTransport = ServerTransport.create(b.transport, b.readLoops);
+            this.ownsTransport = true;
+        }
+        this.transport = serverTransport.mode();
+        this.readLoops = b.readLoops;
         this.handshakeTimeout = b.handshakeTimeout;
         this.readBufferSize = b.readBufferSize;
         this.writeBufferSize = b.writeBufferSize;
@@ -121,9 +138,15 @@ public final class Upgrader {
         return new Builder();
     }
 
-    /** @return a builder holding this upgrader's settings, to derive a variant */
+    /**
+     * @return a builder holding this upgrader's settings, to derive a variant; the variant shares
+     *         this upgrader's {@link ServerTransport} (closing this upgrader stops it)
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
+        b.transport = transport;
+        b.readLoops = readLoops;
+        b.serverTransport = serverTransport;
         b.handshakeTimeout = handshakeTimeout;
         b.readBufferSize = readBufferSize;
         b.writeBufferSize = writeBufferSize;
@@ -216,7 +239,24 @@ public final class Upgrader {
         upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, listener, handlerErrorHandler,
                 address(request.getLocalAddr(), request.getLocalPort()),
                 address(request.getRemoteAddr(), request.getRemotePort()),
-                handshakeTimeout == null ? 0 : System.nanoTime() + handshakeTimeout.toNanos()));
+                handshakeTimeout == null ? 0 : System.nanoTime() + handshakeTimeout.toNanos(), serverTransport));
+    }
+
+    /** @return the transport serving this upgrader's connections (shared with its variants) */
+    public ServerTransport serverTransport() {
+        return serverTransport;
+    }
+
+    /**
+     * Stops the threads of this upgrader's {@link ServerTransport} if the upgrader created it (a
+     * transport given with {@link Builder#serverTransport} belongs to whoever gave it). Connections
+     * still taken over are closed; close them properly (1001) first.
+     */
+    @Override
+    public void close() {
+        if (ownsTransport) {
+            serverTransport.close();
+        }
     }
 
     /** @return the handshake timeout, or {@code null} for none */
@@ -369,8 +409,52 @@ public final class Upgrader {
         private ConnListener listener = ConnListener.NONE;
         private long readLimit;
         private Duration controlTimeout = ConnSettings.DEFAULT_CONTROL_TIMEOUT;
+        private Transport transport = Transport.AUTO;
+        private int readLoops;
+        private ServerTransport serverTransport;
 
         private Builder() {
+        }
+
+        /**
+         * How connections are served (the Spring Boot property {@code conduit.websocket.transport}):
+         * {@link Transport#AUTO} (the default) takes Tomcat's plaintext NIO channel over on the
+         * Tomcat versions CI verifies and uses the container's streams elsewhere. Ignored when a
+         * {@link #serverTransport} is given.
+         *
+         * @param transport the choice
+         * @return this
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * @param loops the number of read loops of the takeover (the Spring Boot property
+         *              {@code conduit.websocket.read-loops}); 0 for one per four processors, at
+         *              least one. Ignored when a {@link #serverTransport} is given
+         * @return this
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder readLoops(int loops) {
+            if (loops < 0) {
+                throw new IllegalArgumentException("loops must be 0 (default) or more: " + loops);
+            }
+            this.readLoops = loops;
+            return this;
+        }
+
+        /**
+         * Shares a transport (its choice and its threads) between upgraders; whoever created it
+         * closes it. Without one, each upgrader creates its own and {@link Upgrader#close()} stops it.
+         *
+         * @param transport the shared transport, or {@code null} for one of the upgrader's own
+         * @return this
+         */
+        public Builder serverTransport(ServerTransport transport) {
+            this.serverTransport = transport;
+            return this;
         }
 
         /**

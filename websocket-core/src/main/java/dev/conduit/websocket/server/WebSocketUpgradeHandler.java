@@ -13,6 +13,7 @@ import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -20,14 +21,19 @@ import java.time.Instant;
  * The {@link HttpUpgradeHandler} the {@link Upgrader} asks the container for. The container
  * creates it (hence public, with a public no-argument constructor), {@link Upgrader#upgrade}
  * hands it the connection's settings, and the container calls {@link #init} after the 101 was
- * written. {@code init} runs the application's {@link ConnHandler} to its end: the blocking read
- * loop lives on this container thread, the only thread that may safely read the upgraded stream.
- * When {@code init} returns, the container closes the socket. Not for direct use.
+ * written. {@code init} runs the application's {@link ConnHandler} to its end on this container
+ * thread; with the container's streams this thread is the one that reads, with the takeover a
+ * {@link ReadLoop} reads for it. When {@code init} returns, the container closes the socket.
+ * A connection whose transport cannot be set up is closed (1011 where possible), reported to the
+ * {@link ConnListener} (kind {@code TRANSPORT}) and to {@link ConnHandler#notStarted}. Not for
+ * direct use.
  */
 public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgradeHandler.class.getName());
     /** How long the end of a handler waits for the peer's close reply (gorilla's control-frame wait). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
+    /** An unmasked close frame with code 1011 (internal error) and no reason. */
+    private static final byte[] INTERNAL_ERROR_CLOSE_FRAME = {(byte) 0x88, 0x02, 0x03, (byte) 0xF3};
 
     private volatile Pending pending;
 
@@ -54,7 +60,13 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             closeQuietly(connection);
             return;
         }
-        ServletNetConn netConn = ServletNetConn.open(connection, p.localAddress(), p.remoteAddress());
+        ServletNetConn netConn;
+        try {
+            netConn = ServletNetConn.open(connection, p.localAddress(), p.remoteAddress(), p.transport());
+        } catch (TakeoverException | RuntimeException e) {
+            transportFailed(p, connection, e);
+            return;
+        }
         Conn conn = null;
         try {
             if (p.handoverDeadlineNanos() != 0 && System.nanoTime() - p.handoverDeadlineNanos() > 0) {
@@ -97,6 +109,38 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     static boolean endsConnection(Throwable t) {
         return t instanceof WebSocketException && !(t instanceof HandshakeException)
                 || t instanceof SocketTimeoutException;
+    }
+
+    /**
+     * The connection's transport could not be set up: the connection alone is lost. The listener
+     * and the handler are told (so that a place reserved for the connection is given back), the
+     * peer gets close 1011 where the channel is still ours to write, and the container closes the
+     * socket.
+     */
+    private static void transportFailed(Pending p, WebConnection connection, Exception error) {
+        LOG.log(System.Logger.Level.DEBUG, "websocket: the connection from " + p.remoteAddress()
+                + " could not be set up; closing it", error);
+        try {
+            p.listener().error(ConnListener.ErrorKind.TRANSPORT, error);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: ConnListener.error threw", e);
+        }
+        try {
+            p.handler().notStarted(error);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: ConnHandler.notStarted threw", e);
+        }
+        // Told first, so that whoever sees the close also sees the error counted and the place given back.
+        if (error instanceof TakeoverException te && te.channel() != null) {
+            try {
+                // Non-blocking and 4 bytes: the socket's empty send buffer takes them at once.
+                te.channel().write(ByteBuffer.wrap(INTERNAL_ERROR_CLOSE_FRAME));
+                te.channel().shutdownOutput();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.TRACE, "websocket: could not send close 1011", e);
+            }
+        }
+        closeQuietly(connection);
     }
 
     private static void handlerFailed(Pending p, Conn conn, Throwable error) {
@@ -147,6 +191,6 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     /** What {@link Upgrader#upgrade} hands over for {@link #init}. */
     record Pending(ConnHandler handler, ConnSettings settings, ConnListener listener,
                    HandlerErrorHandler handlerErrorHandler, SocketAddress localAddress, SocketAddress remoteAddress,
-                   long handoverDeadlineNanos) {
+                   long handoverDeadlineNanos, ServerTransport transport) {
     }
 }

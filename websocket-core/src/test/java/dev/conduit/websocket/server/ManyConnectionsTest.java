@@ -108,6 +108,7 @@ class ManyConnectionsTest {
             long fdsAfter = eventually(ManyConnectionsTest::openFds, fdsBefore);
             assertThat(fdsAfter).as("open sockets after close (before: %d)", fdsBefore)
                     .isLessThanOrEqualTo(fdsBefore + 10);
+            assertThat(ServerTransport.turnedOff()).as("the takeover survived the ramp").isNull();
         }
     }
 

@@ -38,7 +38,13 @@ class ServletNetConnTest {
     /** Scenarios still running: a test ends only when its scenario has, so none reports into the next test. */
     static final AtomicInteger running = new AtomicInteger();
     static volatile boolean lastChannelTaken;
+    /** The transport of the scenarios; Tomcat 10.1.48 and 11.0.22 are verified, so AUTO takes over. */
+    static volatile ServerTransport transport;
     TestServer server;
+
+    Transport transportMode() {
+        return Transport.AUTO;
+    }
 
     TestServer.Container container() {
         return TestServer.Container.TOMCAT;
@@ -51,7 +57,13 @@ class ServletNetConnTest {
     public static final class ScenarioHandler implements HttpUpgradeHandler {
         @Override
         public void init(WebConnection wc) {
-            ServletNetConn net = ServletNetConn.open(wc, null, null);
+            ServletNetConn net;
+            try {
+                net = ServletNetConn.open(wc, null, null, transport);
+            } catch (TakeoverException e) {
+                events.add(e);
+                return;
+            }
             running.incrementAndGet();
             lastChannelTaken = net.channelTaken();
             try {
@@ -73,6 +85,7 @@ class ServletNetConnTest {
     @BeforeEach
     void start() {
         events.clear();
+        transport = ServerTransport.create(transportMode(), 1);
         server = TestServer.start(container(), new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -94,6 +107,7 @@ class ServletNetConnTest {
             Thread.sleep(100); // the test closed its socket: the scenario sees the end and returns
         }
         server.close();
+        transport.close();
     }
 
     Socket connect() throws IOException {
@@ -126,7 +140,7 @@ class ServletNetConnTest {
 
     /**
      * Tomcat's plaintext NIO channel is taken for the WebSocket's life by default; Undertow keeps
-     * its streams, and so does Tomcat with the take-channel property set to false.
+     * its streams, and so does Tomcat with {@link Transport#CONTAINER}.
      */
     boolean expectChannelTaken() {
         return true;

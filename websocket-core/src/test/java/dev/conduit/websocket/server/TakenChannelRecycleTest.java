@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With the taken channel, Tomcat may still close a connection's socket wrapper while the WebSocket
- * runs (its poller did so when it finished a round after the takeover had cancelled the key:
- * {@link TomcatSocketLevers#TAKE_CHANNEL_PROPERTY}). Tomcat then puts the connection's channel,
+ * runs (its poller did so when it finished a round after the takeover had cancelled the key, see
+ * {@link TomcatSocketLevers#takeChannel}). Tomcat then puts the connection's channel,
  * with its buffers, back in its cache before the handler's end can give the buffers their size
  * back. The next connection that gets that channel must still be served: with 0-byte buffers it
  * could never read its upgrade request and stalled.

@@ -5,6 +5,7 @@ import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.WebSocketException;
+import dev.conduit.websocket.server.ConnHandler;
 import dev.conduit.websocket.server.Upgrader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -124,7 +125,17 @@ public final class WebSocketEndpointHandler {
             return;
         }
         try {
-            upgrader.upgrade(request, response, null, conn -> run(reservation, conn, info));
+            upgrader.upgrade(request, response, null, new ConnHandler() {
+                @Override
+                public void accept(Conn conn) {
+                    run(reservation, conn, info);
+                }
+
+                @Override
+                public void notStarted(Throwable cause) {
+                    registry.cancel(reservation); // the transport failed before the handler: give the place back
+                }
+            });
         } catch (HandshakeException e) {
             // Already answered, counted and logged (once, at DEBUG) by the Upgrader.
             registry.cancel(reservation);

@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@code closes} (counter) tagged {@code code} (1000 to 1015 exactly, {@code 3xxx},
  *       {@code 4xxx}, {@code other}) and {@code initiator} = {@code local}|{@code remote}|{@code abnormal};</li>
  *   <li>{@code errors} (counter) tagged {@code kind} = {@code protocol}|{@code invalid_utf8}|
- *       {@code message_too_big}|{@code timeout}|{@code io}|{@code handler}.</li>
+ *       {@code message_too_big}|{@code timeout}|{@code io}|{@code handler}|{@code transport} (the server
+ *       could not set up an upgraded connection's transport, a failed takeover of Tomcat's channel).</li>
  * </ul>
  * Instances are thread-safe; listeners are cached per route, so asking twice for one route gives
  * the same listener (a gauge can only be registered once per name and tags).
