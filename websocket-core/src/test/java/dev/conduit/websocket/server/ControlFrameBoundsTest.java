@@ -38,7 +38,12 @@ class ControlFrameBoundsTest {
         return TestServer.Container.TOMCAT;
     }
 
+    Transport transport() {
+        return Transport.AUTO;
+    }
+
     final Upgrader upgrader = Upgrader.builder()
+            .transport(transport())
             .listener(new ConnListener() {
                 @Override
                 public void error(ErrorKind kind, Throwable error) {

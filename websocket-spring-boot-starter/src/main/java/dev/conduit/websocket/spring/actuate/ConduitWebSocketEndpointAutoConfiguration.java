@@ -1,8 +1,10 @@
 package dev.conduit.websocket.spring.actuate;
 
+import dev.conduit.websocket.server.ServerTransport;
 import dev.conduit.websocket.spring.autoconfigure.ConduitWebSocketAutoConfiguration;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -36,13 +38,14 @@ public class ConduitWebSocketEndpointAutoConfiguration {
      * @param mapping the endpoints
      * @param registry the connection registry
      * @param activity the per-endpoint counts
+     * @param transport the server transport, whose status the endpoint shows
      * @return the Actuator endpoint
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = WebSocketsEndpoint.class)
     public WebSocketsEndpoint conduitWebSocketsEndpoint(WebSocketEndpointHandlerMapping mapping, ConnectionRegistry registry,
-            EndpointActivityRegistry activity) {
-        return new WebSocketsEndpoint(mapping, registry, activity);
+            EndpointActivityRegistry activity, ObjectProvider<ServerTransport> transport) {
+        return new WebSocketsEndpoint(mapping, registry, activity, transport.getIfUnique());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.json.JacksonJsonCodec;
+import dev.conduit.websocket.server.ServerTransport;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
@@ -57,6 +58,20 @@ public final class ConduitWebSocketAutoConfiguration {
 
     /**
      * @param properties the settings
+     * @return the transport shared by every endpoint's upgrader: its read-loop threads stop when the
+     *         context closes (after the web server, whose connections the registry closed first)
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public ServerTransport conduitWebSocketServerTransport(ConduitWebSocketProperties properties) {
+        ServerTransport transport = ServerTransport.create(properties.getTransport(), properties.getReadLoops());
+        transport.announce(); // start-up: why auto does not take over here, and Tomcat members out of reach
+        return transport;
+    }
+
+    /**
+     * @param properties the settings
+     * @param serverTransport the shared transport
      * @param jsonCodec the JSON codec
      * @param listener a connection listener bean, if exactly one exists
      * @param customizers the application's adjustments
@@ -64,9 +79,10 @@ public final class ConduitWebSocketAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public Upgrader conduitWebSocketUpgrader(ConduitWebSocketProperties properties, JsonCodec jsonCodec,
-            ObjectProvider<ConnListener> listener, ObjectProvider<UpgraderCustomizer> customizers) {
+    public Upgrader conduitWebSocketUpgrader(ConduitWebSocketProperties properties, ServerTransport serverTransport,
+            JsonCodec jsonCodec, ObjectProvider<ConnListener> listener, ObjectProvider<UpgraderCustomizer> customizers) {
         Upgrader.Builder builder = Upgrader.builder()
+                .serverTransport(serverTransport)
                 .handshakeTimeout(properties.getHandshakeTimeout())
                 .readBufferSize(Math.toIntExact(properties.getReadBufferSize().toBytes()))
                 .writeBufferSize(Math.toIntExact(properties.getWriteBufferSize().toBytes()))

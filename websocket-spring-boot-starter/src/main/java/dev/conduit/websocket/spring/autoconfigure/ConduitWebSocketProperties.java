@@ -1,5 +1,6 @@
 package dev.conduit.websocket.spring.autoconfigure;
 
+import dev.conduit.websocket.server.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,16 @@ public class ConduitWebSocketProperties {
      * interval.
      */
     private Duration pongTimeout = Duration.ZERO;
+
+    /**
+     * How upgraded connections are served on Tomcat: auto (take the plaintext NIO channel over from
+     * Tomcat on the versions CI verifies, Tomcat's streams on any other), container (always the
+     * container's streams), takeover (take over on any Tomcat, verified or not).
+     */
+    private Transport transport = Transport.AUTO;
+
+    /** Threads reading taken-over connections; 0: one per four processors, at least one. */
+    private int readLoops;
 
     public boolean isEnabled() {
         return enabled;
@@ -187,6 +198,22 @@ public class ConduitWebSocketProperties {
 
     public void setPongTimeout(Duration pongTimeout) {
         this.pongTimeout = pongTimeout;
+    }
+
+    public Transport getTransport() {
+        return transport;
+    }
+
+    public void setTransport(Transport transport) {
+        this.transport = transport;
+    }
+
+    public int getReadLoops() {
+        return readLoops;
+    }
+
+    public void setReadLoops(int readLoops) {
+        this.readLoops = readLoops;
     }
 
     public int getMaxConcurrentHandshakes() {

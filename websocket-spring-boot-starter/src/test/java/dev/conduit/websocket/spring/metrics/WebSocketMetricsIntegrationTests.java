@@ -254,6 +254,9 @@ class WebSocketMetricsIntegrationTests {
         await().untilAsserted(() -> assertThat(endpoint(websockets(), uri).get("activeConnections").asLong()).isEqualTo(1));
         JsonNode body = websockets();
         assertThat(body.get("maxConnections").asInt()).isEqualTo(2);
+        assertThat(body.get("transport").get("configured").asText()).isEqualTo("auto");
+        assertThat(body.get("transport").get("inUse").asText()).as("Boot's Tomcat is verified").isEqualTo("takeover");
+        assertThat(body.get("transport").get("turnedOff").asBoolean()).isFalse();
         JsonNode listed = endpoint(body, uri);
         assertThat(listed.get("subprotocols")).extracting(JsonNode::asText).containsExactly("chat.v1");
         assertThat(listed.get("allowedOrigins")).extracting(JsonNode::asText).containsExactly("https://*.example.org");
