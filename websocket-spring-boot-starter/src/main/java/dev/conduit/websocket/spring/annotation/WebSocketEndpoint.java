@@ -93,7 +93,9 @@ public @interface WebSocketEndpoint {
 
     /**
      * The largest message, in bytes, the handler may read; a larger one closes the connection with
-     * 1009. A negative value means {@code conduit.websocket.max-message-size}; 0 means no limit.
+     * 1009. A negative value means {@code conduit.websocket.max-message-size}; 0 means no limit for
+     * uncompressed messages (a compressed one is still bounded at 16 MiB inflated, as every
+     * connection without a read limit; {@code Long.MAX_VALUE} lifts that too).
      *
      * @return the read limit in bytes
      */

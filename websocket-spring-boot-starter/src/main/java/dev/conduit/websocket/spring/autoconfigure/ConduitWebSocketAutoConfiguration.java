@@ -6,12 +6,14 @@ import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.json.JacksonJsonCodec;
 import dev.conduit.websocket.server.ServerTransport;
 import dev.conduit.websocket.server.Upgrader;
+import dev.conduit.websocket.spring.endpoint.ConnSupervision;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
-import dev.conduit.websocket.spring.endpoint.ConnSupervision;
 import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -36,6 +38,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnProperty(prefix = "conduit.websocket", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ConduitWebSocketProperties.class)
 public final class ConduitWebSocketAutoConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ConduitWebSocketAutoConfiguration.class);
+
 
     /**
      * @return the post-processor that resolves the connection limits and container defaults
@@ -87,9 +91,14 @@ public final class ConduitWebSocketAutoConfiguration {
                 .readBufferSize(Math.toIntExact(properties.getReadBufferSize().toBytes()))
                 .writeBufferSize(Math.toIntExact(properties.getWriteBufferSize().toBytes()))
                 .readLimit(properties.getMaxMessageSize().toBytes())
+                .controlTimeout(properties.getControlTimeout())
                 .subprotocols(List.copyOf(properties.getSubprotocols()))
                 .allowedOriginPatterns(List.copyOf(properties.getAllowedOrigins()))
                 .jsonCodec(jsonCodec);
+        if (properties.getAllowedOrigins().contains("*")) {
+            LOG.warn("conduit.websocket.allowed-origins contains \"*\": any web page can open these endpoints with"
+                    + " its visitors' cookies (cross-site WebSocket hijacking); list the origins instead");
+        }
         ConduitWebSocketProperties.Compression compression = properties.getCompression();
         builder.enableCompression(compression.isEnabled())
                 .compressionLevel(compression.getLevel())
@@ -111,7 +120,9 @@ public final class ConduitWebSocketAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ConnectionRegistry conduitWebSocketConnectionRegistry(ConnectionLimits limits, ConduitWebSocketProperties properties) {
-        return new ConnectionRegistry(limits.maxConnections(), properties.getShutdownTimeout());
+        ConnectionRegistry registry = new ConnectionRegistry(limits.maxConnections(), properties.getShutdownTimeout());
+        registry.setCloseTimeout(properties.getCloseTimeout());
+        return registry;
     }
 
     /**

@@ -60,14 +60,21 @@ public class ConduitWebSocketProperties {
     /** How long closing a connection waits for the peer's close reply when a handler ends. */
     private Duration closeTimeout = Duration.ofSeconds(1);
 
+    /**
+     * How long an automatic pong or close reply may take to go out; one that does not go out in
+     * time ends the connection, so a peer that pings without reading cannot hold it.
+     */
+    private Duration controlTimeout = Duration.ofSeconds(1);
+
     /** Per-message compression (permessage-deflate, RFC 7692). */
     private final Compression compression = new Compression();
 
     /**
      * Close a connection with 1001 when no frame (data, ping or pong) arrived for this long while its
-     * handler reads. Off (0) by default: a handler that reads with its own deadline needs none.
+     * handler reads. 0 turns it off. With the default keep-alive a live peer answers a ping every
+     * ping interval, so only a peer that sends nothing at all reaches it.
      */
-    private Duration idleTimeout = Duration.ZERO;
+    private Duration idleTimeout = Duration.ofMinutes(5);
 
     /**
      * Most handshakes in progress at once across all endpoints; more are refused with 503. 0: no bound.
@@ -76,9 +83,11 @@ public class ConduitWebSocketProperties {
 
     /**
      * Keep-alive: send a ping this often, so that a peer gone without FIN or RST (half-open TCP) is
-     * detected when its pong does not come within {@code pong-timeout}. Off (0) by default.
+     * detected when its pong does not come within {@code pong-timeout}: with the defaults a peer gone
+     * silently is closed within a minute. Browsers and every RFC 6455 client answer pings on their
+     * own. 0 turns the keep-alive off.
      */
-    private Duration pingInterval = Duration.ZERO;
+    private Duration pingInterval = Duration.ofSeconds(30);
 
     /**
      * Keep-alive: how long a ping may stay unanswered before the connection is closed. 0: the ping
@@ -125,6 +134,10 @@ public class ConduitWebSocketProperties {
     }
 
     public void setMaxMessageSize(DataSize maxMessageSize) {
+        if (maxMessageSize != null && maxMessageSize.isNegative()) {
+            throw new IllegalArgumentException("conduit.websocket.max-message-size must be 0 (no limit) or positive, was "
+                    + maxMessageSize);
+        }
         this.maxMessageSize = maxMessageSize;
     }
 
@@ -174,6 +187,17 @@ public class ConduitWebSocketProperties {
 
     public void setCloseTimeout(Duration closeTimeout) {
         this.closeTimeout = closeTimeout;
+    }
+
+    public Duration getControlTimeout() {
+        return controlTimeout;
+    }
+
+    public void setControlTimeout(Duration controlTimeout) {
+        if (controlTimeout == null || controlTimeout.isNegative() || controlTimeout.isZero()) {
+            throw new IllegalArgumentException("conduit.websocket.control-timeout must be positive, was " + controlTimeout);
+        }
+        this.controlTimeout = controlTimeout;
     }
 
     public Duration getIdleTimeout() {

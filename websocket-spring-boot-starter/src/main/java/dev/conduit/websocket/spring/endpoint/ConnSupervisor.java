@@ -5,8 +5,8 @@ import dev.conduit.websocket.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,28 +14,32 @@ import org.slf4j.LoggerFactory;
  * Watches one connection for {@link ConnSupervision}: sends the keep-alive pings, and ends the
  * connection when the peer went quiet (idle timeout: close 1001, then the transport after the close
  * timeout) or stopped answering pings (half-open: close 1001 best effort, then the transport at
- * once, which ends the handler's blocked read). One shared timer thread serves every connection.
+ * once, which ends the handler's blocked read). The check runs on the registry's timer and only
+ * reads clocks; the frames it decides on go out on the supervision pool, one at a time per
+ * connection, so a connection whose writes are stuck never delays the checks of the others.
  */
 final class ConnSupervisor implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConnSupervisor.class);
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
 
     private final Conn conn;
     private final ConnSupervision supervision;
     private final Duration closeTimeout;
+    private final SupervisionThreads threads;
     private final long idleNanos;
     private final long pingNanos;
     private final long pongNanos;
+    private final AtomicBoolean writing = new AtomicBoolean();
     private volatile long lastFrameNanos = System.nanoTime();
     private volatile boolean awaitingPong;
     private long lastPingNanos;
     private long closingSinceNanos;
     private ScheduledFuture<?> task;
 
-    private ConnSupervisor(Conn conn, ConnSupervision supervision, Duration closeTimeout) {
+    private ConnSupervisor(Conn conn, ConnSupervision supervision, Duration closeTimeout, SupervisionThreads threads) {
         this.conn = conn;
         this.supervision = supervision;
         this.closeTimeout = closeTimeout;
+        this.threads = threads;
         this.idleNanos = supervision.idleTimeoutEnabled() ? supervision.idleTimeout().toNanos() : 0;
         this.pingNanos = supervision.keepAliveEnabled() ? supervision.pingInterval().toNanos() : 0;
         this.pongNanos = supervision.keepAliveEnabled() ? supervision.effectivePongTimeout().toNanos() : 0;
@@ -43,13 +47,13 @@ final class ConnSupervisor implements Runnable {
     }
 
     /**
-     * @return a started supervisor, or {@code null} when nothing is watched
+     * @return a started supervisor, or {@code null} when nothing is watched (or the threads stopped)
      */
-    static ConnSupervisor start(Conn conn, ConnSupervision supervision, Duration closeTimeout) {
+    static ConnSupervisor start(Conn conn, ConnSupervision supervision, Duration closeTimeout, SupervisionThreads threads) {
         if (supervision == null || !supervision.enabled()) {
             return null;
         }
-        ConnSupervisor s = new ConnSupervisor(conn, supervision, closeTimeout);
+        ConnSupervisor s = new ConnSupervisor(conn, supervision, closeTimeout, threads);
         // Check a few times per shortest period, so a timeout fires within a fraction of itself late.
         long shortest = Long.MAX_VALUE;
         for (long n : new long[] {s.idleNanos, s.pingNanos, s.pongNanos}) {
@@ -59,7 +63,10 @@ final class ConnSupervisor implements Runnable {
         }
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), shortest / 4);
         synchronized (s) {
-            s.task = TIMER.scheduleWithFixedDelay(s, tick, tick, TimeUnit.NANOSECONDS);
+            s.task = threads.schedule(s, tick);
+            if (s.task == null) {
+                return null;
+            }
         }
         return s;
     }
@@ -85,42 +92,67 @@ final class ConnSupervisor implements Runnable {
 
     @Override
     public synchronized void run() {
-        if (task == null) {
-            return;
+        if (task == null || writing.get()) {
+            return; // stopped, or a frame this supervisor sent is still on its way (bounded by its deadline)
         }
         long now = System.nanoTime();
-        try {
-            if (closingSinceNanos != 0) {
-                if (now - closingSinceNanos >= closeTimeout.toNanos()) {
-                    log.debug("WebSocket peer {} did not answer the idle close; closing the connection", conn.remoteAddr());
-                    abort();
-                }
-                return;
+        if (closingSinceNanos != 0) {
+            if (now - closingSinceNanos >= closeTimeout.toNanos()) {
+                log.debug("WebSocket peer {} did not answer the idle close; closing the connection", conn.remoteAddr());
+                abort();
             }
-            if (awaitingPong && now - lastPingNanos >= pongNanos) {
-                log.debug("WebSocket peer {} did not answer a ping within {}; closing the connection (half-open)",
-                        conn.remoteAddr(), supervision.effectivePongTimeout());
+            return;
+        }
+        if (awaitingPong && now - lastPingNanos >= pongNanos) {
+            log.debug("WebSocket peer {} did not answer a ping within {}; closing the connection (half-open)",
+                    conn.remoteAddr(), supervision.effectivePongTimeout());
+            stop();
+            send(() -> {
                 sendClose("no pong");
                 abort();
-                return;
-            }
-            if (idleNanos > 0 && now - lastFrameNanos >= idleNanos) {
-                log.debug("WebSocket peer {} sent nothing for {}; closing with 1001", conn.remoteAddr(), supervision.idleTimeout());
-                closingSinceNanos = now;
+            });
+            return;
+        }
+        if (idleNanos > 0 && now - lastFrameNanos >= idleNanos) {
+            log.debug("WebSocket peer {} sent nothing for {}; closing with 1001", conn.remoteAddr(), supervision.idleTimeout());
+            closingSinceNanos = now;
+            send(() -> {
                 if (!sendClose("idle timeout")) {
                     abort();
                 }
-                return;
+            });
+            return;
+        }
+        if (pingNanos > 0 && !awaitingPong && now - lastPingNanos >= pingNanos) {
+            lastPingNanos = now;
+            awaitingPong = true;
+            send(() -> {
+                try {
+                    conn.writeControl(WebSocket.PING_MESSAGE, new byte[0], deadline());
+                } catch (Exception e) {
+                    // The transport is gone or too slow to take a control frame: the handler's read ends it.
+                    log.debug("WebSocket keep-alive on {} failed: {}", conn.remoteAddr(), e.toString());
+                    abort();
+                }
+            });
+        }
+    }
+
+    /** Runs a write on the supervision pool, at most one per connection at a time. */
+    private void send(Runnable write) {
+        if (!writing.compareAndSet(false, true)) {
+            return;
+        }
+        boolean queued = threads.execute(() -> {
+            try {
+                write.run();
+            } finally {
+                writing.set(false);
             }
-            if (pingNanos > 0 && !awaitingPong && now - lastPingNanos >= pingNanos) {
-                lastPingNanos = now;
-                awaitingPong = true;
-                conn.writeControl(WebSocket.PING_MESSAGE, new byte[0], deadline());
-            }
-        } catch (Exception e) {
-            // The transport is gone or too slow to take a control frame: the handler's read ends it.
-            log.debug("WebSocket keep-alive on {} failed: {}", conn.remoteAddr(), e.toString());
-            abort();
+        });
+        if (!queued) {
+            writing.set(false);
+            abort(); // the application is stopping: the registry closes what is left
         }
     }
 
@@ -144,15 +176,5 @@ final class ConnSupervisor implements Runnable {
         } catch (Exception e) {
             log.trace("Closing the WebSocket transport failed", e);
         }
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "conduit-websocket-keepalive");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
     }
 }

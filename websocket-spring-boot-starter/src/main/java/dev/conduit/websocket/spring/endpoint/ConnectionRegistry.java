@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,9 @@ public final class ConnectionRegistry implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
 
+    /** Threads sending close 1001 at shutdown; each close is bounded by the close timeout. */
+    private static final int SHUTDOWN_THREADS = 32;
+
     /** How long a place reserved for an accepted upgrade waits for its handler to start. */
     public static final Duration DEFAULT_HANDOVER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -43,6 +48,8 @@ public final class ConnectionRegistry implements SmartLifecycle {
     private final Object lock = new Object();
     private volatile boolean running;
     private volatile boolean accepting = true;
+    private volatile SupervisionThreads supervisionThreads = new SupervisionThreads();
+    private volatile Duration closeTimeout = Duration.ofSeconds(1);
 
     /**
      * @param maxConnections the most connections open at once (upgrades beyond are refused)
@@ -67,6 +74,19 @@ public final class ConnectionRegistry implements SmartLifecycle {
         this.maxConnections = maxConnections;
         this.shutdownTimeout = shutdownTimeout;
         this.handoverTimeoutNanos = handoverTimeout.toNanos();
+    }
+
+    /**
+     * @param closeTimeout the bound of each connection's close 1001 at shutdown (at most the
+     *                     shutdown timeout), so that a peer that does not read costs only itself
+     */
+    public void setCloseTimeout(Duration closeTimeout) {
+        this.closeTimeout = closeTimeout;
+    }
+
+    /** @return the threads that supervise connections (idle timeout, keep-alive), stopped with this */
+    SupervisionThreads supervisionThreads() {
+        return supervisionThreads;
     }
 
     /** @return the most connections open at once */
@@ -180,13 +200,20 @@ public final class ConnectionRegistry implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (!running && !accepting) {
+            supervisionThreads = new SupervisionThreads(); // started again after a stop
+        }
         accepting = true;
         running = true;
     }
 
     @Override
     public void stop() {
-        closeAll();
+        try {
+            closeAll();
+        } finally {
+            supervisionThreads.shutdown();
+        }
     }
 
     @Override
@@ -194,7 +221,7 @@ public final class ConnectionRegistry implements SmartLifecycle {
         // Asynchronous, so that other lifecycles of this phase stop in parallel.
         Thread thread = new Thread(() -> {
             try {
-                closeAll();
+                stop();
             } finally {
                 callback.run();
             }
@@ -212,14 +239,7 @@ public final class ConnectionRegistry implements SmartLifecycle {
         }
         Instant deadline = Instant.now().plus(shutdownTimeout);
         log.debug("Sending close 1001 to {} WebSocket connections, waiting up to {}", conns.size(), shutdownTimeout);
-        byte[] goingAway = WebSocket.formatCloseMessage(WebSocket.CLOSE_GOING_AWAY, "server shutting down");
-        for (Conn conn : conns) {
-            try {
-                conn.writeControl(WebSocket.CLOSE_MESSAGE, goingAway, deadline);
-            } catch (Exception e) {
-                log.debug("Could not send close 1001 to {}: {}", conn.remoteAddr(), e.toString());
-            }
-        }
+        sendGoingAway(conns, deadline);
         synchronized (lock) {
             // Also wait for upgrades still in flight (reserved, handler not yet registered): their
             // handler sees the registry closed and sends 1001 itself, before the container stops.
@@ -241,6 +261,54 @@ public final class ConnectionRegistry implements SmartLifecycle {
                 } catch (Exception e) {
                     log.debug("Closing {} failed: {}", conn.remoteAddr(), e.toString());
                 }
+            }
+        }
+    }
+
+    /**
+     * Sends close 1001 to every connection at once, each within its own bound (the close timeout,
+     * at most the shutdown deadline): a peer that does not read, or a writer stuck on it, costs that
+     * connection alone. One that cannot take its close in time is closed at once, which ends its
+     * handler's read; the others get theirs however many are stuck.
+     */
+    private void sendGoingAway(List<Conn> conns, Instant deadline) {
+        if (conns.isEmpty()) {
+            return;
+        }
+        byte[] goingAway = WebSocket.formatCloseMessage(WebSocket.CLOSE_GOING_AWAY, "server shutting down");
+        int threads = Math.min(conns.size(), SHUTDOWN_THREADS);
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    for (int k; (k = next.getAndIncrement()) < conns.size(); ) {
+                        goAway(conns.get(k), goingAway, deadline);
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, "conduit-websocket-shutdown-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+        try {
+            done.await(Math.max(0, Duration.between(Instant.now(), deadline).toNanos()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void goAway(Conn conn, byte[] goingAway, Instant shutdownDeadline) {
+        Instant own = Instant.now().plus(closeTimeout);
+        try {
+            conn.writeControl(WebSocket.CLOSE_MESSAGE, goingAway, own.isBefore(shutdownDeadline) ? own : shutdownDeadline);
+        } catch (Exception e) {
+            log.debug("Could not send close 1001 to {} ({}); closing it", conn.remoteAddr(), e.toString());
+            try {
+                conn.close();
+            } catch (Exception closeFailure) {
+                log.debug("Closing {} failed: {}", conn.remoteAddr(), closeFailure.toString());
             }
         }
     }

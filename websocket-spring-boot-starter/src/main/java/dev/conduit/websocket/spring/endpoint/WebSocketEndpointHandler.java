@@ -183,10 +183,8 @@ public final class WebSocketEndpointHandler {
                 close(conn, WebSocket.CLOSE_GOING_AWAY, "server shutting down");
                 return;
             }
-            if (readLimit > 0) {
-                conn.setReadLimit(readLimit);
-            }
-            ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout);
+            conn.setReadLimit(readLimit); // 0: none (a compressed message keeps the core's inflated bound)
+            ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout, registry.supervisionThreads());
             try {
                 method.invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info);
                 close(conn, WebSocket.CLOSE_NORMAL_CLOSURE, "");

@@ -193,6 +193,10 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         EndpointMethod endpointMethod = EndpointMethod.of(bean, method, variables, conversionService);
         List<String> subprotocols = List.of(annotation.subprotocols());
         List<String> origins = List.of(annotation.allowedOrigins());
+        if (origins.contains("*")) {
+            logger.warn("@WebSocketEndpoint " + path + " accepts upgrades from any origin (allowedOrigins \"*\"):"
+                    + " any web page can open it with its visitors' cookies; list the origins instead");
+        }
         Compression compression = annotation.compression();
         int compressionLevel = annotation.compressionLevel();
         Upgrader upgrader = defaultUpgrader;

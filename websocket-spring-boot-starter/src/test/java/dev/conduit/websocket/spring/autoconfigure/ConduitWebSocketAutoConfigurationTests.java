@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -28,6 +31,7 @@ import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.servlet.HandlerExecutionChain;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ConduitWebSocketAutoConfigurationTests {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
@@ -117,6 +121,32 @@ class ConduitWebSocketAutoConfigurationTests {
             assertThat(p.getAllowedOrigins()).isEmpty();
             assertThat(p.getMaxConnections()).isNull();
         });
+    }
+
+    @Test
+    void aNegativeMessageLimitIsAStartUpError() {
+        runner.withPropertyValues("conduit.websocket.max-message-size=-1").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("conduit.websocket.max-message-size must be 0 (no limit) or positive");
+        });
+    }
+
+    @Test
+    void aZeroControlTimeoutIsAStartUpErrorAndAPositiveOneReachesTheUpgrader() {
+        runner.withPropertyValues("conduit.websocket.control-timeout=0s")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("conduit.websocket.control-timeout=250ms")
+                .run(context -> assertThat(context.getBean(Upgrader.class).controlTimeout()).isEqualTo(Duration.ofMillis(250)));
+    }
+
+    @Test
+    void anyOriginIsAcceptedOnlyWithAWarning(CapturedOutput output) {
+        runner.withPropertyValues("conduit.websocket.allowed-origins=*").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(Upgrader.class).allowedOriginPatterns()).containsExactly("*");
+        });
+        assertThat(output).containsOnlyOnce("conduit.websocket.allowed-origins contains \"*\"");
     }
 
     @Test

@@ -64,6 +64,17 @@ class LimitsAndFaultsIntegrationTests {
     }
 
     @Test
+    void anEndpointWithMaxMessageSizeZeroHasNoLimitBelowTheGlobalOne() throws Exception {
+        try (RawWsPeer peer = RawWsPeer.connect(port, "/open/unlimited")) {
+            peer.send(WebSocket.BINARY_MESSAGE, new byte[4096]); // four times the global 1KB
+            RawWsPeer.Frame echo = peer.next();
+            assertThat(echo.opcode()).isEqualTo(WebSocket.BINARY_MESSAGE);
+            assertThat(echo.payload()).hasSize(4096);
+        }
+        awaitBaseline(0);
+    }
+
+    @Test
     void aPeerDroppingTcpInsideAHeaderOrAPayloadReleasesEverything() throws Exception {
         warmUp();
         int fds = openFileDescriptors();

@@ -42,11 +42,47 @@ class SupervisionIntegrationTests {
     }
 
     @Test
-    void keepAliveIsOffByDefault() {
+    void keepAliveAndIdleTimeoutAreOnByDefault() {
         try (ConfigurableApplicationContext app = start()) {
             var props = app.getBean(dev.conduit.websocket.spring.autoconfigure.ConduitWebSocketProperties.class);
-            assertThat(props.getPingInterval()).isZero();
-            assertThat(props.getIdleTimeout()).isZero();
+            // A peer gone without FIN is closed within ping interval + pong timeout (one minute).
+            assertThat(props.getPingInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+            assertThat(props.getPongTimeout()).isZero(); // 0: the ping interval
+            assertThat(props.getIdleTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
+        }
+    }
+
+    @Test
+    void connectionsWhoseWritesAreStuckDoNotDelayTheChecksOfOthers() throws Exception {
+        // A ping to a firehose peer that stopped reading waits the whole close timeout (20 s) for
+        // the frame lock its handler holds; a silent peer's half-open check must not wait behind it.
+        try (ConfigurableApplicationContext app = start("conduit.websocket.ping-interval=200ms",
+                "conduit.websocket.pong-timeout=400ms", "conduit.websocket.close-timeout=20s")) {
+            int port = port(app);
+            List<RawWsPeer> stuck = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    RawWsPeer firehose = RawWsPeer.connect(port, "/open/firehose");
+                    firehose.socket.setReceiveBufferSize(4096);
+                    stuck.add(firehose); // never read
+                }
+                try (RawWsPeer silent = RawWsPeer.connect(port, "/open/echo")) {
+                    long start = System.nanoTime();
+                    List<Integer> seen = new ArrayList<>();
+                    RawWsPeer.Frame f;
+                    while ((f = silent.next()) != null) {
+                        seen.add(f.opcode());
+                    }
+                    long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertThat(seen).contains(WebSocket.PING_MESSAGE);
+                    // Not a benchmark: behind the stuck pings the check waited 20 s per stuck connection.
+                    assertThat(millis).as("ms until the silent peer was closed").isLessThan(10_000);
+                }
+            } finally {
+                for (RawWsPeer p : stuck) {
+                    p.close();
+                }
+            }
         }
     }
 

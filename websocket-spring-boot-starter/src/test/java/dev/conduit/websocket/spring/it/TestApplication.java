@@ -56,6 +56,20 @@ public class TestApplication {
             }
         }
 
+        @WebSocketEndpoint(path = "/open/unlimited", maxMessageSize = 0)
+        public void unlimited(Conn conn) throws IOException {
+            echo(conn);
+        }
+
+        /** Writes 64 KiB messages without a deadline until the peer stops reading: its writes then block. */
+        @WebSocketEndpoint("/open/firehose")
+        public void firehose(Conn conn) throws IOException {
+            byte[] chunk = new byte[64 * 1024];
+            while (true) {
+                conn.writeMessage(WebSocket.BINARY_MESSAGE, chunk);
+            }
+        }
+
         @WebSocketEndpoint("/open/fail")
         public void fail(Conn conn) throws IOException {
             conn.readMessage();
