@@ -278,19 +278,20 @@ public class ConduitWebSocketProperties {
         private DataSize minSize = DataSize.ofBytes(0);
 
         /**
-         * Whether the server resets its compressor for every message: each connection then keeps no
-         * compression state between messages (saves about 256 KiB per connection) and a
-         * PreparedMessage is compressed once for all connections, at the cost of a worse ratio for
-         * similar messages.
+         * Whether the server resets its compressor for every message (on by default): a connection
+         * then holds no compressor between messages (one is borrowed from a small shared pool per
+         * message; with context takeover each connection keeps its own, about 256 KiB of native
+         * memory outside the heap), and a broadcast PreparedMessage is compressed once for all
+         * receivers instead of once per receiver, at the cost of a worse ratio for similar messages.
          */
-        private boolean serverNoContextTakeover;
+        private boolean serverNoContextTakeover = true;
 
         /**
-         * Whether to require the client to reset its compressor for every message, so that the server
-         * keeps no decompression state between messages (about 40 KiB per connection), at the cost of
-         * a worse ratio for the client's similar messages.
+         * Whether to require the client to reset its compressor for every message (on by default),
+         * so that the server keeps no decompressor between messages (about 40 KiB of native memory
+         * per connection otherwise), at the cost of a worse ratio for the client's similar messages.
          */
-        private boolean clientNoContextTakeover;
+        private boolean clientNoContextTakeover = true;
 
         public boolean isEnabled() {
             return enabled;

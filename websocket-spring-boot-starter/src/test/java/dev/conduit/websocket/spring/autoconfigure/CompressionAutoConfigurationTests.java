@@ -25,7 +25,7 @@ class CompressionAutoConfigurationTests {
             .withConfiguration(AutoConfigurations.of(ConduitWebSocketAutoConfiguration.class));
 
     @Test
-    void offByDefaultWithGorillasLevelAndContextTakeover() {
+    void offByDefaultWithGorillasLevelAndNoContextTakeover() {
         runner.run(context -> {
             ConduitWebSocketProperties.Compression p = context.getBean(ConduitWebSocketProperties.class).getCompression();
             assertThat(p.isEnabled()).isFalse();
@@ -35,8 +35,9 @@ class CompressionAutoConfigurationTests {
             assertThat(upgrader.enableCompression()).isFalse();
             assertThat(upgrader.compressionLevel()).isEqualTo(1);
             assertThat(upgrader.compressionMinSize()).isZero();
-            assertThat(upgrader.compressionServerNoContextTakeover()).isFalse();
-            assertThat(upgrader.compressionClientNoContextTakeover()).isFalse();
+            // No compressor per connection between messages; a broadcast is compressed once.
+            assertThat(upgrader.compressionServerNoContextTakeover()).isTrue();
+            assertThat(upgrader.compressionClientNoContextTakeover()).isTrue();
         });
     }
 
@@ -46,14 +47,14 @@ class CompressionAutoConfigurationTests {
                 "conduit.websocket.compression.enabled=true",
                 "conduit.websocket.compression.level=6",
                 "conduit.websocket.compression.min-size=256B",
-                "conduit.websocket.compression.server-no-context-takeover=true",
-                "conduit.websocket.compression.client-no-context-takeover=true").run(context -> {
+                "conduit.websocket.compression.server-no-context-takeover=false",
+                "conduit.websocket.compression.client-no-context-takeover=false").run(context -> {
             Upgrader upgrader = context.getBean(Upgrader.class);
             assertThat(upgrader.enableCompression()).isTrue();
             assertThat(upgrader.compressionLevel()).isEqualTo(6);
             assertThat(upgrader.compressionMinSize()).isEqualTo(256);
-            assertThat(upgrader.compressionServerNoContextTakeover()).isTrue();
-            assertThat(upgrader.compressionClientNoContextTakeover()).isTrue();
+            assertThat(upgrader.compressionServerNoContextTakeover()).isFalse();
+            assertThat(upgrader.compressionClientNoContextTakeover()).isFalse();
         });
     }
 
