@@ -29,6 +29,13 @@ record Jdk(Path home, int feature) {
         return require(home.isBlank() ? System.getProperty("java.home") : home, 17);
     }
 
+    /** @return the JDK running the tests, whatever its version */
+    static Jdk running() {
+        Path home = Path.of(System.getProperty("java.home"));
+        Integer found = featureOf(home);
+        return new Jdk(home, found == null ? Runtime.version().feature() : found);
+    }
+
     Path java() {
         return home.resolve("bin/java");
     }

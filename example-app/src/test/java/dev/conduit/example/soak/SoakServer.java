@@ -153,6 +153,20 @@ final class SoakServer implements AutoCloseable {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    /** Sends SIGTERM, as a container orchestrator stopping the app does; {@link #close()} still reaps it. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** @return whether the process has exited within {@code seconds} */
+    boolean awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    int port() {
+        return port;
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
