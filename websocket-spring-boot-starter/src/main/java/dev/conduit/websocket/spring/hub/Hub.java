@@ -100,7 +100,17 @@ public class Hub {
         this.senders = Objects.requireNonNull(senders, "senders");
         this.relay = relay;
         if (relay != null) {
-            relay.start(this::deliverFromRelay);
+            relay.start(new HubRelay.Receiver() {
+                @Override
+                public void deliver(String topic, int messageType, byte[] data) {
+                    deliverLocally(topic, new PreparedMessage(messageType, data), null);
+                }
+
+                @Override
+                public void deliver(RelayedMessage message) {
+                    deliverLocally(message.topic(), new PreparedMessage(message.messageType(), message.data()), message);
+                }
+            });
         }
     }
 
@@ -109,8 +119,63 @@ public class Hub {
      * @param conn a connection that receives the topic's broadcasts from now on
      */
     public void join(String topic, Conn conn) {
+        join(topic, conn, false, false);
+    }
+
+    /**
+     * Joins a connection that speaks the recovery protocol: every message of the hub reaches it as a
+     * JSON text frame with its id ({@code {"id":"…","text":"…"}}, binary as {@code "binary":"<base64>"}).
+     * With the id of the last message the client received before it lost its connection, it first
+     * receives what it missed on that topic (on any instance, within the relay's recovery window),
+     * in order, then {@code {"recovered":true|false,"missed":n}}, then the live messages, each once.
+     * {@code recovered:false} says some may be missing (too old, unknown id, or a relay without
+     * positions: only the Streams relay has them).
+     *
+     * @param topic the topic
+     * @param conn the connection
+     * @param lastSeenId the id of the last message the client received, or {@code null} or empty on a first connection
+     */
+    public void join(String topic, Conn conn, String lastSeenId) {
+        boolean wantsRecovery = lastSeenId != null && !lastSeenId.isEmpty();
+        boolean canRecover = wantsRecovery && relay != null && relay.deliversOwnMessages() && MessageIds.parse(lastSeenId) != null;
+        Subscriber subscriber = join(topic, conn, true, canRecover);
+        if (subscriber == null || !wantsRecovery) {
+            return;
+        }
+        if (!canRecover) {
+            offer(subscriber, IdFrames.recovered(false, 0));
+            return;
+        }
+        Recovery recovery = subscriber.recoveries.get(topic);
+        relay.recover(topic, lastSeenId, (missed, complete) -> recovery.complete(lastSeenId, missed, complete, new Recovery.Sink() {
+            @Override
+            public void send(RelayedMessage message) {
+                offer(subscriber, IdFrames.message(message.id(), message.messageType(), message.data()));
+            }
+
+            @Override
+            public void marker(boolean whole, int count) {
+                offer(subscriber, IdFrames.recovered(whole, count));
+            }
+
+            @Override
+            public void overflowed() {
+                droppedMessages.incrementAndGet();
+                drop(subscriber, "live messages overflowed its queue while it recovered", null);
+            }
+        }));
+    }
+
+    private Subscriber join(String topic, Conn conn, boolean withIds, boolean recover) {
         Objects.requireNonNull(topic, "topic");
         Subscriber subscriber = subscribers.computeIfAbsent(conn, c -> new Subscriber(this, c, queueCapacity, queueBytes));
+        if (withIds) {
+            subscriber.withIds = true;
+        }
+        if (recover) {
+            // Before the topic's live messages can reach it: they wait until the replay is queued.
+            subscriber.recoveries.put(topic, new Recovery(queueCapacity, queueBytes));
+        }
         subscriber.topics.add(topic);
         topics.compute(topic, (name, set) -> {
             Set<Subscriber> members = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -120,7 +185,9 @@ public class Hub {
         if (subscriber.isDropped()) {
             // Dropped concurrently: undo so that a dead connection does not linger in the topic.
             leave(conn);
+            return null;
         }
+        return subscriber;
     }
 
     /**
@@ -185,7 +252,9 @@ public class Hub {
         }
         PreparedMessage message = new PreparedMessage(messageType, data);
         published.incrementAndGet();
-        deliverLocally(topic, message);
+        if (relay == null || !relay.deliversOwnMessages()) {
+            deliverLocally(topic, message, null);
+        }
         if (relay != null) {
             // The prepared message copied the payload, so the caller may reuse its array.
             relay.publish(topic, messageType, message.data());
@@ -247,17 +316,31 @@ public class Hub {
         }
     }
 
-    private void deliverFromRelay(String topic, int messageType, byte[] data) {
-        deliverLocally(topic, new PreparedMessage(messageType, data));
-    }
-
-    private void deliverLocally(String topic, PreparedMessage message) {
+    /**
+     * @param positioned the message with its id when the relay gives one, else {@code null}
+     */
+    private void deliverLocally(String topic, PreparedMessage message, RelayedMessage positioned) {
         Set<Subscriber> members = topics.get(topic);
         if (members == null) {
             return;
         }
+        PreparedMessage withId = null;
         for (Subscriber subscriber : members) {
-            offer(subscriber, message);
+            if (!subscriber.withIds) {
+                offer(subscriber, message);
+                continue;
+            }
+            if (positioned != null) {
+                Recovery recovery = subscriber.recoveries.get(topic);
+                if (recovery != null && recovery.hold(positioned)) {
+                    continue;
+                }
+            }
+            if (withId == null) {
+                // Encoded once per message for all the connections that speak the recovery protocol.
+                withId = IdFrames.message(positioned == null ? null : positioned.id(), message.messageType(), message.data());
+            }
+            offer(subscriber, withId);
         }
     }
 

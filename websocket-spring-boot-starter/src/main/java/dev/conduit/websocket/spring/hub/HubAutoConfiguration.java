@@ -67,7 +67,8 @@ public class HubAutoConfiguration {
         return new RedisRelayOptions(redis.getChannel(), redis.getPublishQueueCapacity(),
                 redis.getPublishQueueBytes().toBytes(), redis.getPublishTimeout(),
                 (int) Math.min(Integer.MAX_VALUE - 64, redis.getMaxEnvelopeSize().toBytes()), redis.getSecret(),
-                redis.getInstanceIdleTimeout(), redis.getMaxInstances(), redis.getStreamMaxLength());
+                redis.getInstanceIdleTimeout(), redis.getMaxInstances(), redis.getStreamMaxLength(),
+                redis.getRecoveryWindow(), redis.getRecoveryMaxMessages());
     }
 
     /** Micrometer meters for the hub; Actuator binds every MeterBinder bean to its registries. */

@@ -98,6 +98,32 @@ public class HubProperties {
         /** Publishing instances tracked at once; beyond, the least recently heard is forgotten. */
         private int maxInstances = 10000;
 
+        /**
+         * How far back a client reconnecting with the id of the last message it received recovers what it missed
+         * (streams mode; Hub.join(topic, conn, lastSeenId)). With a window, every message has an id and each instance
+         * delivers its own broadcasts through the stream too, so every client sees one order. 0 turns recovery off.
+         */
+        private Duration recoveryWindow = Duration.ofMinutes(2);
+
+        /** Messages of a topic one recovery read holds at most; a client that missed more gets what fits and recovered:false. */
+        private int recoveryMaxMessages = 10000;
+
+        public Duration getRecoveryWindow() {
+            return recoveryWindow;
+        }
+
+        public void setRecoveryWindow(Duration recoveryWindow) {
+            this.recoveryWindow = recoveryWindow;
+        }
+
+        public int getRecoveryMaxMessages() {
+            return recoveryMaxMessages;
+        }
+
+        public void setRecoveryMaxMessages(int recoveryMaxMessages) {
+            this.recoveryMaxMessages = recoveryMaxMessages;
+        }
+
         public Mode getMode() {
             return mode;
         }

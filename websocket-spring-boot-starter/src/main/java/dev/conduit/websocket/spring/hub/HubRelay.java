@@ -16,6 +16,47 @@ public interface HubRelay {
          * @param data the payload
          */
         void deliver(String topic, int messageType, byte[] data);
+
+        /**
+         * A message with its position, from a relay that has them ({@link #deliversOwnMessages()}).
+         *
+         * @param message the message
+         */
+        default void deliver(RelayedMessage message) {
+            deliver(message.topic(), message.messageType(), message.data());
+        }
+    }
+
+    /** The answer to {@link #recover}. */
+    @FunctionalInterface
+    interface RecoveryCallback {
+        /**
+         * @param missed the topic's messages after the given id, in order, up to the relay's position when it read them
+         * @param complete false when some of them may be missing: the id is older than the recovery window, trimmed
+         *        away, unknown, or more than the relay reads at once followed it
+         */
+        void recovered(java.util.List<RelayedMessage> missed, boolean complete);
+    }
+
+    /**
+     * @return true when the relay gives every message a position and delivers this instance's own
+     *         broadcasts too (the hub then leaves local delivery to it, so every instance delivers in one
+     *         order)
+     */
+    default boolean deliversOwnMessages() {
+        return false;
+    }
+
+    /**
+     * Reads the messages of a topic after an id, for a client that reconnects; answers on another
+     * thread. Relays without positions answer at once with nothing and {@code complete=false}.
+     *
+     * @param topic the topic
+     * @param afterId the last id the client received
+     * @param callback the answer
+     */
+    default void recover(String topic, String afterId, RecoveryCallback callback) {
+        callback.recovered(java.util.List.of(), false);
     }
 
     /**

@@ -22,6 +22,10 @@ final class Subscriber implements Runnable {
 
     final Conn conn;
     final Set<String> topics = ConcurrentHashMap.newKeySet();
+    /** Recoveries under way or just finished, by topic. */
+    final java.util.Map<String, Recovery> recoveries = new ConcurrentHashMap<>();
+    /** Whether this connection speaks the recovery protocol ({@link IdFrames}). */
+    volatile boolean withIds;
     private final Hub hub;
     private final ArrayBlockingQueue<PreparedMessage> queue;
     private final long maxBytes;

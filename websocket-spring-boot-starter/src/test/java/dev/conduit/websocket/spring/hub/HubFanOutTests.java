@@ -23,7 +23,9 @@ import org.springframework.boot.test.context.SpringBootTest;
  */
 @SpringBootTest(classes = HubTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"server.address=127.0.0.1", "conduit.websocket.max-connections=1100",
-                "conduit.websocket.hub.queue-capacity=64", "conduit.websocket.hub.slow-receiver-policy=drop-connection",
+                "conduit.websocket.hub.queue-capacity=64",
+                // Room for the 10 MB that fill the stuck client's socket: only the count (64) overflows it.
+                "conduit.websocket.hub.queue-bytes=64MB", "conduit.websocket.hub.slow-receiver-policy=drop-connection",
                 "conduit.websocket.hub.write-timeout=60s"})
 class HubFanOutTests {
     private static final int RECEIVERS = 1000;

@@ -2,6 +2,7 @@ package dev.conduit.websocket.spring.hub.redis;
 
 import dev.conduit.websocket.spring.hub.HubRelay;
 import dev.conduit.websocket.spring.hub.RelayRejection;
+import dev.conduit.websocket.spring.hub.RelayedMessage;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -67,6 +68,11 @@ public abstract class AbstractRedisHubRelay implements HubRelay {
 
     /** Decodes, checks and delivers one message from Redis; called by the one receiving thread, in order. */
     void receive(byte[] body, Receiver receiver) {
+        receive(body, receiver, null);
+    }
+
+    /** @param id the message's position, or {@code null} for a relay without positions */
+    void receive(byte[] body, Receiver receiver, String id) {
         RelayEnvelope envelope;
         try {
             envelope = decoder.decode(body);
@@ -76,7 +82,11 @@ public abstract class AbstractRedisHubRelay implements HubRelay {
         }
         if (tracker.accept(envelope)) {
             try {
-                receiver.deliver(envelope.topic(), envelope.messageType(), envelope.data());
+                if (id == null) {
+                    receiver.deliver(envelope.topic(), envelope.messageType(), envelope.data());
+                } else {
+                    receiver.deliver(new RelayedMessage(id, envelope.topic(), envelope.messageType(), envelope.data()));
+                }
             } catch (RuntimeException e) {
                 // One message's failure must not stop the relay's thread or the messages after it.
                 log.warn("Hub relay: delivering a message on {} failed", envelope.topic(), e);

@@ -37,6 +37,7 @@ final class ReceiveTracker {
     private final WarnLimiter gapWarnings;
     private final WarnLimiter rejectWarnings;
     private long lastPruneNanos;
+    private volatile boolean deliverOwn;
 
     ReceiveTracker(UUID self, String source, Duration instanceIdleTimeout, int maxInstances, LongSupplier nanoClock) {
         this.self = self;
@@ -58,7 +59,7 @@ final class ReceiveTracker {
      * @return whether to deliver it: not this instance's own, not a repeat
      */
     boolean accept(RelayEnvelope envelope) {
-        if (envelope.instance().equals(self)) {
+        if (!deliverOwn && envelope.instance().equals(self)) {
             return false;
         }
         long now = nanoClock.getAsLong();
@@ -84,6 +85,11 @@ final class ReceiveTracker {
             }
         }
         return true;
+    }
+
+    /** Lets this instance's own envelopes through (checked for repeats like the others'). */
+    void deliverOwn() {
+        deliverOwn = true;
     }
 
     /** Counts a refused envelope and logs it at WARN at most once a minute. */

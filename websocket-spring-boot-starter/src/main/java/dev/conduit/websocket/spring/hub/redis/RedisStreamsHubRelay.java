@@ -60,6 +60,7 @@ public class RedisStreamsHubRelay extends AbstractRedisHubRelay {
     private long lostAtPublishOutage;
     private Thread publisher;
     private Thread reader;
+    private final StreamRecovery recovery;
 
     /**
      * @param connectionFactory the application's Redis connection factory (Lettuce reconnects by itself)
@@ -74,6 +75,30 @@ public class RedisStreamsHubRelay extends AbstractRedisHubRelay {
         this.connectionFactory = connectionFactory;
         this.keyName = options.channel();
         this.key = keyName.getBytes(StandardCharsets.UTF_8);
+        this.recovery = new StreamRecovery(connectionFactory, key, options, tracker);
+        if (deliversOwnMessages()) {
+            tracker.deliverOwn();
+        }
+    }
+
+    /** With a recovery window, every message has a position and this instance's own come through the stream too. */
+    @Override
+    public boolean deliversOwnMessages() {
+        return !options.recoveryWindow().isZero();
+    }
+
+    @Override
+    public void recover(String topic, String afterId, RecoveryCallback callback) {
+        if (!deliversOwnMessages()) {
+            callback.recovered(List.of(), false);
+            return;
+        }
+        recovery.submit(topic, afterId, callback);
+    }
+
+    /** @return how many times the stream was read for recovering clients (one read serves every client waiting on a topic) */
+    public long recoveryScans() {
+        return recovery.scans();
     }
 
     @Override
@@ -85,6 +110,9 @@ public class RedisStreamsHubRelay extends AbstractRedisHubRelay {
         reader = new Thread(() -> readLoop(receiver), "conduit-hub-redis-stream-reader");
         reader.setDaemon(true);
         reader.start();
+        if (deliversOwnMessages()) {
+            recovery.start();
+        }
         publisher = new Thread(this::publishLoop, "conduit-hub-redis-stream-writer");
         publisher.setDaemon(true);
         publisher.start();
@@ -208,8 +236,10 @@ public class RedisStreamsHubRelay extends AbstractRedisHubRelay {
             tracker.rejected(e.reason(), "entry " + record.getId() + ": " + e.getMessage());
             return;
         }
-        for (byte[] envelope : envelopes) {
-            receive(envelope, receiver);
+        String entryId = record.getId().getValue();
+        boolean positioned = deliversOwnMessages();
+        for (int i = 0; i < envelopes.size(); i++) {
+            receive(envelopes.get(i), receiver, positioned ? entryId + "." + i : null);
         }
     }
 
@@ -228,6 +258,7 @@ public class RedisStreamsHubRelay extends AbstractRedisHubRelay {
             running = false;
             threads = new Thread[] {publisher, reader};
         }
+        recovery.stop();
         for (Thread thread : threads) {
             thread.interrupt();
         }

@@ -25,7 +25,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The Streams relay against a real redis-server with append-only persistence, each relay on its
  * own connection factory like separate instances: three instances broadcasting through a crash
  * and restart of Redis, a {@code DEBUG SLEEP} and a {@code CLIENT PAUSE} each receive every
- * broadcast of the two others exactly once and in each publisher's order. A reader that falls
+ * broadcast exactly once, in each publisher's order, and all three in the same order. A reader that falls
  * behind the stream's retention counts and logs what was trimmed before it read it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -80,7 +80,6 @@ class RedisStreamsRelayTests {
 
         Map<String, List<String>> sent = new LinkedHashMap<>();
         relays.keySet().forEach(name -> sent.put(name, new ArrayList<>()));
-        Runnable[] phase = new Runnable[1];
         java.util.function.Consumer<String> broadcast = label -> {
             for (int i = 0; i < 50; i++) {
                 for (Map.Entry<String, RedisStreamsHubRelay> relay : relays.entrySet()) {
@@ -113,15 +112,18 @@ class RedisStreamsRelayTests {
             sent.get(relay.getKey()).add("room:end-" + relay.getKey());
         }
 
+        // With a recovery window (the default) every instance delivers every broadcast, its own too,
+        // from the stream: each receives all 753, in each publisher's order, and all in one order.
+        List<String> first = null;
         for (Map.Entry<String, RelayProbe> receiver : probes.entrySet()) {
             Map<String, List<String>> got = new LinkedHashMap<>();
-            relays.keySet().stream().filter(n -> !n.equals(receiver.getKey())).forEach(n -> got.put(n, new ArrayList<>()));
+            relays.keySet().forEach(n -> got.put(n, new ArrayList<>()));
+            List<String> all = new ArrayList<>();
             int ends = 0;
-            while (ends < 2) {
+            while (ends < 3) {
                 String message = receiver.getValue().next();
-                String from = message.split("-")[1];
-                assertThat(got).as("%s received its own broadcast %s", receiver.getKey(), message).containsKey(from);
-                got.get(from).add(message);
+                got.get(message.split("-")[1]).add(message);
+                all.add(message);
                 if (message.startsWith("room:end-")) {
                     ends++;
                 }
@@ -129,6 +131,11 @@ class RedisStreamsRelayTests {
             for (Map.Entry<String, List<String>> publisher : got.entrySet()) {
                 assertThat(publisher.getValue()).as("%s's broadcasts at %s", publisher.getKey(), receiver.getKey())
                         .containsExactlyElementsOf(sent.get(publisher.getKey()));
+            }
+            if (first == null) {
+                first = all;
+            } else {
+                assertThat(all).as("the order at %s", receiver.getKey()).containsExactlyElementsOf(first);
             }
         }
         for (RedisStreamsHubRelay relay : relays.values()) {
@@ -220,6 +227,65 @@ class RedisStreamsRelayTests {
         assertThat(b.rejected(dev.conduit.websocket.spring.hub.RelayRejection.MALFORMED)).isEqualTo(4);
         assertThat(b.rejected(dev.conduit.websocket.spring.hub.RelayRejection.TOO_LARGE)).isEqualTo(1);
         assertThat(b.rejected(dev.conduit.websocket.spring.hub.RelayRejection.TYPE)).isEqualTo(1);
+    }
+
+    @Test
+    void clientsRecoveringATopicShareOneReadAndTheReadIsBounded() throws Exception {
+        RedisRelayOptions options = RedisRelayOptions.defaults("hub:stream:recovery");
+        RelayProbe atA = new RelayProbe();
+        RelayProbe atB = new RelayProbe();
+        RedisStreamsHubRelay a = relay(options, atA);
+        RedisStreamsHubRelay bounded = relay(options.withRecovery(Duration.ofMinutes(2), 5), atB);
+        atA.awaitFlowing(a);
+        atB.awaitFlowing(a);
+        for (int i = 0; i < 30; i++) {
+            publish(a, "m-" + i);
+            a.publish("other", WebSocket.TEXT_MESSAGE, ("o-" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        while (!atA.next().equals("room:m-29")) {
+            // Delivered through the stream: all 60 are in Redis.
+        }
+        String afterM9 = atA.ids.get("room:m-9");
+        List<String> expected = new ArrayList<>();
+        for (int i = 10; i < 30; i++) {
+            expected.add(atA.ids.get("room:m-" + i));
+        }
+
+        // While Redis is paused the first read waits, and every other request queues behind it.
+        long scansBefore = a.recoveryScans();
+        int clients = 1000;
+        CountDownLatch answered = new CountDownLatch(clients + 1);
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        assertThat(redis.cli(null, "CLIENT", "PAUSE", "1000")).isEqualTo("OK");
+        for (int i = 0; i < clients; i++) {
+            a.recover("room", afterM9, (missed, complete) -> {
+                List<String> ids = missed.stream().map(dev.conduit.websocket.spring.hub.RelayedMessage::id).toList();
+                if (!complete || !ids.equals(expected)) {
+                    problems.add(complete + " " + ids);
+                }
+                answered.countDown();
+            });
+        }
+        a.recover("room", atA.ids.get("room:m-0"), (missed, complete) -> {
+            if (!complete || missed.size() != 29 || !"room".equals(missed.get(0).topic())) {
+                problems.add("from m-0: " + complete + " " + missed.size());
+            }
+            answered.countDown();
+        });
+        assertThat(answered.await(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(problems).isEmpty();
+        assertThat(a.recoveryScans() - scansBefore).as("stream reads for %d recovering clients", clients + 1).isLessThanOrEqualTo(2);
+
+        // A relay that holds at most 5 messages per read says the recovery is incomplete.
+        CountDownLatch boundedAnswer = new CountDownLatch(1);
+        bounded.recover("room", afterM9, (missed, complete) -> {
+            if (complete || missed.size() != 5 || !missed.get(0).id().equals(expected.get(0))) {
+                problems.add("bounded: " + complete + " " + missed.size());
+            }
+            boundedAnswer.countDown();
+        });
+        assertThat(boundedAnswer.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(problems).isEmpty();
     }
 
     private String cliOk(String... args) {

@@ -2,14 +2,19 @@ package dev.conduit.websocket.spring.hub.redis;
 
 import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.spring.hub.HubRelay;
+import dev.conduit.websocket.spring.hub.RelayedMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A relay's receiving end for tests: what it delivers, as "topic:text" (binary as "topic:#n bytes"), in order. */
 final class RelayProbe implements HubRelay.Receiver {
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    /** The id of each message delivered with one ("topic:text" to id). */
+    final Map<String, String> ids = new ConcurrentHashMap<>();
     private int probes;
 
     @Override
@@ -17,6 +22,12 @@ final class RelayProbe implements HubRelay.Receiver {
         received.add(messageType == WebSocket.TEXT_MESSAGE
                 ? topic + ":" + new String(data, StandardCharsets.UTF_8)
                 : topic + ":#" + data.length + " bytes");
+    }
+
+    @Override
+    public void deliver(RelayedMessage message) {
+        ids.put(message.topic() + ":" + new String(message.data(), StandardCharsets.UTF_8), message.id());
+        deliver(message.topic(), message.messageType(), message.data());
     }
 
     /** @return the next delivered message, skipping probes; fails after 30 s */
