@@ -31,6 +31,7 @@ final class ConnSupervisor implements Runnable {
     private final AtomicBoolean writing = new AtomicBoolean();
     private volatile long lastFrameNanos = System.nanoTime();
     private volatile boolean awaitingPong;
+    private volatile boolean reading;
     private long lastPingNanos;
     private long closingSinceNanos;
     private ScheduledFuture<?> task;
@@ -71,6 +72,18 @@ final class ConnSupervisor implements Runnable {
         return s;
     }
 
+    /**
+     * The handler reads: from now on pongs and data are seen, so the checks begin. Until a handler
+     * reads nobody would see a pong (as in gorilla, control frames are handled inside reads), and a
+     * handler that only writes would be taken for a half-open peer.
+     */
+    void readStarted() {
+        if (!reading) {
+            lastFrameNanos = System.nanoTime();
+            reading = true;
+        }
+    }
+
     /** A frame arrived (a data message, a ping or a pong). */
     void frameArrived() {
         lastFrameNanos = System.nanoTime();
@@ -92,8 +105,10 @@ final class ConnSupervisor implements Runnable {
 
     @Override
     public synchronized void run() {
-        if (task == null || writing.get()) {
-            return; // stopped, or a frame this supervisor sent is still on its way (bounded by its deadline)
+        if (task == null || writing.get() || !reading) {
+            // Stopped, a frame this supervisor sent is still on its way (bounded by its deadline),
+            // or the handler has not read yet.
+            return;
         }
         long now = System.nanoTime();
         if (closingSinceNanos != 0) {

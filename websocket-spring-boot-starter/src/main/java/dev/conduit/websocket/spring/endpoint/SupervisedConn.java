@@ -46,6 +46,7 @@ final class SupervisedConn implements Conn {
 
     @Override
     public Message readMessage() throws IOException {
+        supervisor.readStarted();
         Message m = conn.readMessage();
         supervisor.frameArrived();
         return m;
@@ -53,6 +54,7 @@ final class SupervisedConn implements Conn {
 
     @Override
     public MessageReader nextReader() throws IOException {
+        supervisor.readStarted();
         MessageReader r = conn.nextReader();
         supervisor.frameArrived();
         return new MessageReader(r.messageType(), new FilterInputStream(r.reader()) {

@@ -53,6 +53,26 @@ class SupervisionIntegrationTests {
     }
 
     @Test
+    void aHandlerThatOnlyWritesIsNotTakenForAHalfOpenPeer() throws Exception {
+        // Nobody reads the pongs of a handler that never reads: the checks wait for its first read.
+        try (ConfigurableApplicationContext app = start("conduit.websocket.ping-interval=100ms",
+                "conduit.websocket.pong-timeout=200ms", "conduit.websocket.idle-timeout=200ms")) {
+            try (RawWsPeer peer = RawWsPeer.connect(port(app), "/open/writeonly")) {
+                List<String> ticks = new ArrayList<>();
+                RawWsPeer.Frame f;
+                while ((f = peer.next()) != null && f.opcode() != WebSocket.CLOSE_MESSAGE) {
+                    if (f.opcode() == WebSocket.TEXT_MESSAGE) {
+                        ticks.add(new String(f.payload(), StandardCharsets.UTF_8));
+                    }
+                }
+                assertThat(ticks).hasSize(20);
+                assertThat(f).isNotNull();
+                assertThat(f.closeCode()).isEqualTo(WebSocket.CLOSE_NORMAL_CLOSURE);
+            }
+        }
+    }
+
+    @Test
     void connectionsWhoseWritesAreStuckDoNotDelayTheChecksOfOthers() throws Exception {
         // A ping to a firehose peer that stopped reading waits the whole close timeout (20 s) for
         // the frame lock its handler holds; a silent peer's half-open check must not wait behind it.

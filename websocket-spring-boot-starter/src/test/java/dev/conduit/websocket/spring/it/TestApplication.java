@@ -56,6 +56,15 @@ public class TestApplication {
             }
         }
 
+        /** Only writes: twenty messages 50 ms apart, then a normal close. */
+        @WebSocketEndpoint("/open/writeonly")
+        public void writeOnly(Conn conn) throws Exception {
+            for (int i = 0; i < 20; i++) {
+                conn.writeMessage(WebSocket.TEXT_MESSAGE, ("tick " + i).getBytes(StandardCharsets.UTF_8));
+                Thread.sleep(50);
+            }
+        }
+
         @WebSocketEndpoint(path = "/open/unlimited", maxMessageSize = 0)
         public void unlimited(Conn conn) throws IOException {
             echo(conn);
