@@ -11,8 +11,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,12 +47,25 @@ import javax.net.ssl.SSLSocket;
  * is friendly to virtual threads.
  */
 public final class SocketNetConn implements NetConn {
-    /** One timer for every connection: it only ever closes sockets, which does not block. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "conduit-websocket-write-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One timer for every connection: it only ever closes sockets, which does not block. Its thread
+     * runs only while a write with a deadline or a close is under way, and ends a second after the
+     * last, so no thread outlives the connections (or the class loader) that used it.
+     */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "conduit-websocket-write-deadline");
+            t.setDaemon(true);
+            t.setContextClassLoader(null); // holds no application's class loader while it lives
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // cancelled alarms leave the queue, so the thread can end
+        timer.setKeepAliveTime(1, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
+        return timer;
+    }
 
     /** How long {@link #close()} lets a layered (TLS) socket try to say goodbye. */
     private static final long CLOSE_GRACE_MILLIS = 1000;
