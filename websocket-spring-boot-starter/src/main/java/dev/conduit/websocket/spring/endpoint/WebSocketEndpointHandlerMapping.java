@@ -29,6 +29,7 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.HttpRequestHandler;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.handler.AbstractHandlerMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.pattern.PathPattern;
@@ -277,11 +278,20 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
             PathPattern.PathMatchInfo match = route.pattern().matchAndExtract(path);
             if (match != null) {
                 Map<String, String> variables = Collections.unmodifiableMap(new LinkedHashMap<>(match.getUriVariables()));
+                exposeMatch(request, route.pattern().getPatternString(), variables);
                 WebSocketEndpointHandler handler = route.handler();
                 return (HttpRequestHandler) (req, resp) -> handler.handle(req, resp, variables);
             }
         }
         return null;
+    }
+
+    // As Spring MVC's own mappings do: the template tags the request's http.server.requests observation
+    // (uri="/echo", not UNKNOWN) and is visible to filters and interceptors.
+    private static void exposeMatch(HttpServletRequest request, String pattern, Map<String, String> variables) {
+        request.setAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE, pattern);
+        request.setAttribute(URI_TEMPLATE_VARIABLES_ATTRIBUTE, variables);
+        ServerHttpObservationFilter.findObservationContext(request).ifPresent(context -> context.setPathPattern(pattern));
     }
 
     private record Route(PathPattern pattern, WebSocketEndpointHandler handler) {
