@@ -76,6 +76,8 @@ final class ServletNetConn implements NetConn {
     private volatile boolean readTimedOut;
     private volatile boolean writeTimedOut;
     private volatile boolean handlerReturned;
+    /** Threads inside a blocking write of the container's stream. */
+    private final java.util.concurrent.atomic.AtomicInteger writersInContainer = new java.util.concurrent.atomic.AtomicInteger();
     /** The channel for direct I/O, or null. */
     private final SocketChannel direct;
     /** Whether the container's read buffer may hold bytes (then reads go through it until it is drained). */
@@ -343,6 +345,7 @@ final class ServletNetConn implements NetConn {
                 levers.shutdownOutput();
             }, millis);
         }
+        writersInContainer.incrementAndGet();
         try {
             action.run();
         } catch (IllegalStateException e) {
@@ -355,6 +358,7 @@ final class ServletNetConn implements NetConn {
             }
             throw e;
         } finally {
+            writersInContainer.decrementAndGet();
             if (alarm != null) {
                 alarm.cancel(false);
             }
@@ -465,6 +469,12 @@ final class ServletNetConn implements NetConn {
             taken.release(); // off the read loop, so that the container's close really closes the socket
         }
         levers.restoreBuffers(); // before Tomcat can reuse the channel for another connection
+        if (writersInContainer.get() > 0) {
+            // Another thread is blocked in the container's write (its peer stopped reading): the
+            // container's close would wait for it for ever. Cutting the socket wakes it with an error.
+            levers.shutdownOutput();
+            levers.shutdownInput();
+        }
         try {
             connection.close();
         } catch (Exception e) {
