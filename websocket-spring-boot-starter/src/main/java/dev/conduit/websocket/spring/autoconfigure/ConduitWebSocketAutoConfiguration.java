@@ -9,6 +9,7 @@ import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.endpoint.ConnSupervision;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
+import dev.conduit.websocket.spring.endpoint.HandlerContextPropagator;
 import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
@@ -130,19 +131,21 @@ public final class ConduitWebSocketAutoConfiguration {
      * @param registry the connection registry
      * @param properties the settings
      * @param listenerFactories per-endpoint listeners (metrics, statistics)
+     * @param contextPropagators carry the request's thread-bound state to the handlers
      * @return the Spring MVC handler mapping of the endpoints
      */
     @Bean
     @ConditionalOnMissingBean
     public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
             ConnectionRegistry registry, ConduitWebSocketProperties properties,
-            ObjectProvider<EndpointListenerFactory> listenerFactories) {
+            ObjectProvider<EndpointListenerFactory> listenerFactories, ObjectProvider<HandlerContextPropagator> contextPropagators) {
         WebSocketEndpointHandlerMapping mapping = new WebSocketEndpointHandlerMapping(upgrader, registry,
                 ApplicationConversionService.getSharedInstance(), properties.getMaxMessageSize().toBytes(),
                 properties.getCloseTimeout(), listenerFactories.orderedStream().toList());
         mapping.setSupervision(new ConnSupervision(properties.getIdleTimeout(), properties.getPingInterval(),
                 properties.getPongTimeout()));
         mapping.setHandshakeLimiter(new HandshakeLimiter(properties.getMaxConcurrentHandshakes()));
+        mapping.setContextPropagators(contextPropagators.orderedStream().toList());
         return mapping;
     }
 

@@ -13,6 +13,10 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +37,7 @@ public final class WebSocketEndpointHandler {
     private final Duration closeTimeout;
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private volatile HandshakeLimiter handshakes = HandshakeLimiter.UNLIMITED;
+    private volatile List<HandlerContextPropagator> propagators = List.of();
 
     /**
      * @param path the endpoint's path pattern
@@ -65,6 +70,13 @@ public final class WebSocketEndpointHandler {
      */
     public void setHandshakeLimiter(HandshakeLimiter limiter) {
         this.handshakes = limiter == null ? HandshakeLimiter.UNLIMITED : limiter;
+    }
+
+    /**
+     * @param propagators carry the request's thread-bound state (security context) to the handler's thread
+     */
+    public void setContextPropagators(List<HandlerContextPropagator> propagators) {
+        this.propagators = propagators == null ? List.of() : List.copyOf(propagators);
     }
 
     public String path() {
@@ -119,6 +131,7 @@ public final class WebSocketEndpointHandler {
             refuseBadRequest(response, e);
             return;
         }
+        List<HandlerContextPropagator.Snapshot> snapshots = capture(request);
         ConnectionRegistry.Reservation reservation = registry.tryReserve();
         if (reservation == null) {
             refuseUnavailable(response);
@@ -128,7 +141,7 @@ public final class WebSocketEndpointHandler {
             upgrader.upgrade(request, response, null, new ConnHandler() {
                 @Override
                 public void accept(Conn conn) {
-                    run(reservation, conn, info);
+                    run(reservation, conn, info, snapshots);
                 }
 
                 @Override
@@ -177,7 +190,8 @@ public final class WebSocketEndpointHandler {
         response.getOutputStream().write(body);
     }
 
-    private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info) {
+    private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info,
+            List<HandlerContextPropagator.Snapshot> snapshots) {
         try {
             if (!registry.opened(reservation, conn)) {
                 close(conn, WebSocket.CLOSE_GOING_AWAY, "server shutting down");
@@ -186,7 +200,7 @@ public final class WebSocketEndpointHandler {
             conn.setReadLimit(readLimit); // 0: none (a compressed message keeps the core's inflated bound)
             ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout, registry.supervisionThreads());
             try {
-                method.invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info);
+                invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info, snapshots);
                 close(conn, WebSocket.CLOSE_NORMAL_CLOSURE, "");
             } catch (IOException e) {
                 // The connection ended or failed (peer close, EOF, deadline, read limit): no application error.
@@ -211,6 +225,37 @@ public final class WebSocketEndpointHandler {
             }
         } finally {
             registry.closed(conn);
+        }
+    }
+
+    private List<HandlerContextPropagator.Snapshot> capture(HttpServletRequest request) {
+        List<HandlerContextPropagator> current = propagators;
+        if (current.isEmpty()) {
+            return List.of();
+        }
+        List<HandlerContextPropagator.Snapshot> snapshots = new ArrayList<>(current.size());
+        for (HandlerContextPropagator propagator : current) {
+            snapshots.add(propagator.capture(request));
+        }
+        return snapshots;
+    }
+
+    // The request's state is in place for the handler method only, and undone in reverse order after it.
+    private void invoke(Conn conn, HandshakeInfo info, List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
+        Deque<HandlerContextPropagator.Scope> scopes = new ArrayDeque<>(snapshots.size());
+        try {
+            for (HandlerContextPropagator.Snapshot snapshot : snapshots) {
+                scopes.push(snapshot.restore());
+            }
+            method.invoke(conn, info);
+        } finally {
+            while (!scopes.isEmpty()) {
+                try {
+                    scopes.pop().close();
+                } catch (RuntimeException e) {
+                    log.warn("Undoing the request context of WebSocket handler {} failed", method, e);
+                }
+            }
         }
     }
 

@@ -63,6 +63,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private final List<EndpointListenerFactory> listenerFactories;
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private volatile HandshakeLimiter handshakeLimiter = HandshakeLimiter.UNLIMITED;
+    private volatile List<HandlerContextPropagator> contextPropagators = List.of();
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
 
@@ -115,6 +116,16 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      */
     public void setHandshakeLimiter(HandshakeLimiter limiter) {
         this.handshakeLimiter = limiter == null ? HandshakeLimiter.UNLIMITED : limiter;
+    }
+
+    /**
+     * Sets what carries the request's thread-bound state to the handlers of endpoints registered
+     * from now on.
+     *
+     * @param propagators the propagators, applied in order
+     */
+    public void setContextPropagators(List<HandlerContextPropagator> propagators) {
+        this.contextPropagators = propagators == null ? List.of() : List.copyOf(propagators);
     }
 
     @Override
@@ -229,6 +240,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         WebSocketEndpointHandler handler = new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout);
         handler.setSupervision(supervision);
         handler.setHandshakeLimiter(handshakeLimiter);
+        handler.setContextPropagators(contextPropagators);
         return new Route(pattern, handler);
     }
 

@@ -11,8 +11,11 @@ import java.security.Principal;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -22,7 +25,55 @@ import org.springframework.web.bind.annotation.PathVariable;
 /** A web application with endpoints that show what the starter hands to handlers, behind Spring Security. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
+@EnableMethodSecurity
 public class TestApplication {
+
+    @Bean
+    Greeter greeter() {
+        return new Greeter();
+    }
+
+    @Bean
+    SecuredEndpoints securedEndpoints(Greeter greeter) {
+        return new SecuredEndpoints(greeter);
+    }
+
+    /** A service that only users may call. */
+    public static class Greeter {
+        /** @return a greeting for the caller */
+        @PreAuthorize("hasRole('USER')")
+        public String greet() {
+            return "hello " + SecurityContextHolder.getContext().getAuthentication().getName();
+        }
+    }
+
+    /** Endpoints that call a secured service from the handler. */
+    public static class SecuredEndpoints {
+        private final Greeter greeter;
+
+        SecuredEndpoints(Greeter greeter) {
+            this.greeter = greeter;
+        }
+
+        /** Answers every message with the greeting of the secured service (1011 when it refuses the caller). */
+        @WebSocketEndpoint("/secure/greet")
+        public void greet(Conn conn) throws IOException {
+            greetLoop(conn);
+        }
+
+        /** The same for anyone: the service refuses anonymous callers. */
+        @WebSocketEndpoint("/open/greet")
+        public void openGreet(Conn conn) throws IOException {
+            greetLoop(conn);
+        }
+
+        private void greetLoop(Conn conn) throws IOException {
+            while (true) {
+                conn.readMessage();
+                conn.writeMessage(WebSocket.TEXT_MESSAGE, greeter.greet().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
