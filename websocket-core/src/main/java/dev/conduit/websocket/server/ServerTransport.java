@@ -97,10 +97,13 @@ public final class ServerTransport implements AutoCloseable {
      * upgrade.
      */
     public void announce() {
-        if (!announced.compareAndSet(false, true)) {
-            return;
+        if (announced.compareAndSet(false, true)) {
+            announce(TomcatVersion.onClassPath(), TomcatVersion.classLoader());
         }
-        String version = TomcatVersion.onClassPath();
+    }
+
+    /** {@link #announce()} for a given Tomcat version and the class loader that sees it (null: no Tomcat). */
+    void announce(String version, ClassLoader tomcat) {
         if (version == null) {
             return;
         }
@@ -110,7 +113,7 @@ public final class ServerTransport implements AutoCloseable {
                     + " conduit.websocket.transport=takeover (Upgrader.Builder.transport(Transport.TAKEOVER)) to"
                     + " take over anyway");
         }
-        TomcatLeverProbe.warnMissing(TomcatVersion.classLoader(), version);
+        TomcatLeverProbe.warnMissing(tomcat, version);
     }
 
     /** @return why a Tomcat connection gets the container's streams, or null when it gets the takeover */
