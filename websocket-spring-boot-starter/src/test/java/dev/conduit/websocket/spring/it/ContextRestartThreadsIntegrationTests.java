@@ -46,7 +46,7 @@ class ContextRestartThreadsIntegrationTests {
         ConfigurableApplicationContext app = new SpringApplicationBuilder(TestApplication.class)
                 .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
                         "conduit.websocket.ping-interval=10s", "conduit.websocket.read-loops=2")
-                .run();
+                .run("--conduit.websocket.transport=auto"); // over CI's takeover-off pass (a system property)
         try {
             int port = app.getEnvironment().getProperty("local.server.port", Integer.class);
             Conn conn = Dialer.builder().handshakeTimeout(Duration.ofSeconds(10)).build()
