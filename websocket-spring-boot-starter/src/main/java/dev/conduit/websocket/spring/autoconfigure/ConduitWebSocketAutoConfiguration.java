@@ -13,6 +13,7 @@ import dev.conduit.websocket.spring.endpoint.HandlerContextPropagator;
 import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,9 +22,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the Conduit WebSocket server side in a Servlet web application: an
@@ -132,13 +135,15 @@ public final class ConduitWebSocketAutoConfiguration {
      * @param properties the settings
      * @param listenerFactories per-endpoint listeners (metrics, statistics)
      * @param contextPropagators carry the request's thread-bound state to the handlers
+     * @param environment for {@code server.forward-headers-strategy}
      * @return the Spring MVC handler mapping of the endpoints
      */
     @Bean
     @ConditionalOnMissingBean
     public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
             ConnectionRegistry registry, ConduitWebSocketProperties properties,
-            ObjectProvider<EndpointListenerFactory> listenerFactories, ObjectProvider<HandlerContextPropagator> contextPropagators) {
+            ObjectProvider<EndpointListenerFactory> listenerFactories, ObjectProvider<HandlerContextPropagator> contextPropagators,
+            Environment environment) {
         WebSocketEndpointHandlerMapping mapping = new WebSocketEndpointHandlerMapping(upgrader, registry,
                 ApplicationConversionService.getSharedInstance(), properties.getMaxMessageSize().toBytes(),
                 properties.getCloseTimeout(), listenerFactories.orderedStream().toList());
@@ -146,7 +151,19 @@ public final class ConduitWebSocketAutoConfiguration {
                 properties.getPongTimeout()));
         mapping.setHandshakeLimiter(new HandshakeLimiter(properties.getMaxConcurrentHandshakes()));
         mapping.setContextPropagators(contextPropagators.orderedStream().toList());
+        mapping.setForwardedHost(forwardHeaders(environment));
         return mapping;
+    }
+
+    // As Boot decides: native or framework turn forwarded headers on; unset, a cloud platform that uses them does.
+    static boolean forwardHeaders(Environment environment) {
+        String strategy = environment.getProperty("server.forward-headers-strategy");
+        if (strategy == null || strategy.isBlank()) {
+            CloudPlatform platform = CloudPlatform.getActive(environment);
+            return platform != null && platform.isUsingForwardHeaders();
+        }
+        String normalized = strategy.trim().toLowerCase(Locale.ROOT);
+        return normalized.equals("native") || normalized.equals("framework");
     }
 
     /**

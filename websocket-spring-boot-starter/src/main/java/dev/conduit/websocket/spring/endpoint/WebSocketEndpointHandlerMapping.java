@@ -64,6 +64,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private volatile HandshakeLimiter handshakeLimiter = HandshakeLimiter.UNLIMITED;
     private volatile List<HandlerContextPropagator> contextPropagators = List.of();
+    private volatile boolean forwardedHost;
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
 
@@ -126,6 +127,17 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      */
     public void setContextPropagators(List<HandlerContextPropagator> propagators) {
         this.contextPropagators = propagators == null ? List.of() : List.copyOf(propagators);
+    }
+
+    /**
+     * With forwarded headers on ({@code server.forward-headers-strategy=native|framework}), the
+     * same-origin check compares {@code Origin} with the request's scheme, server name and port as
+     * the forwarded-header handling set them, rather than with the raw {@code Host} header.
+     *
+     * @param forwardedHost whether the application trusts forwarded headers
+     */
+    public void setForwardedHost(boolean forwardedHost) {
+        this.forwardedHost = forwardedHost;
     }
 
     @Override
@@ -292,6 +304,9 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
                 Map<String, String> variables = Collections.unmodifiableMap(new LinkedHashMap<>(match.getUriVariables()));
                 exposeMatch(request, route.pattern().getPatternString(), variables);
                 WebSocketEndpointHandler handler = route.handler();
+                if (forwardedHost) {
+                    return (HttpRequestHandler) (req, resp) -> handler.handle(ForwardedHostRequest.wrap(req), resp, variables);
+                }
                 return (HttpRequestHandler) (req, resp) -> handler.handle(req, resp, variables);
             }
         }
