@@ -78,8 +78,16 @@ class CompressionEndToEndTest {
 
     private int startTomcat(boolean enableCompression) {
         server = TestServer.start(TestServer.Container.TOMCAT,
-                new EchoServlet(Upgrader.builder().enableCompression(enableCompression).build()), 20);
+                new EchoServlet(track(Upgrader.builder().enableCompression(enableCompression).build())), 20);
         return server.port();
+    }
+
+    /** The upgraders of the test, closed after it (their transports' threads). */
+    final java.util.List<Upgrader> upgraders = new java.util.ArrayList<>();
+
+    private Upgrader track(Upgrader upgrader) {
+        upgraders.add(upgrader);
+        return upgrader;
     }
 
     @AfterEach
@@ -87,6 +95,7 @@ class CompressionEndToEndTest {
         if (server != null) {
             server.close();
         }
+        upgraders.forEach(Upgrader::close);
     }
 
     private static void converse(Conn conn) throws IOException {
@@ -108,8 +117,8 @@ class CompressionEndToEndTest {
 
     @Test
     void optionsOnBothBuildersReachTheConnections() throws Exception {
-        server = TestServer.start(TestServer.Container.TOMCAT, new EchoServlet(Upgrader.builder().enableCompression(true)
-                .compressionNoContextTakeover(true, true).compressionLevel(9).compressionMinSize(64).build()), 20);
+        server = TestServer.start(TestServer.Container.TOMCAT, new EchoServlet(track(Upgrader.builder().enableCompression(true)
+                .compressionNoContextTakeover(true, true).compressionLevel(9).compressionMinSize(64).build())), 20);
         Dialer dialer = DIALER.toBuilder().compressionNoContextTakeover(true, false).compressionLevel(-2).compressionMinSize(10).build();
         DialResult r = dialer.dialWithResponse(URI.create("ws://127.0.0.1:" + server.port() + "/ws"), Map.of());
         try (Conn conn = r.conn()) {

@@ -95,6 +95,7 @@ class ControlFrameBoundsTest {
     @AfterEach
     void stop() throws Exception {
         server.close();
+        upgrader.close();
     }
 
     @Test

@@ -35,6 +35,11 @@ class ManyConnectionsTest {
     }
 
     final Upgrader upgrader = Upgrader.builder().build();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeUpgrader() {
+        upgrader.close();
+    }
     /** Handlers running now; each runs inside the container's init() on its own container thread. */
     final AtomicInteger running = new AtomicInteger();
     /** For the failure message: handlers started, and how those that ended early ended. */

@@ -33,6 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TakenChannelRecycleTest {
     final Upgrader upgrader = Upgrader.builder().build();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeUpgrader() {
+        upgrader.close();
+    }
     final CountDownLatch handlerEnded = new CountDownLatch(1);
 
     final HttpServlet echo = new HttpServlet() {

@@ -173,6 +173,7 @@ class UpgraderConnTest {
     @AfterEach
     void stop() throws Exception {
         server.close();
+        upgrader.close();
     }
 
     @Test

@@ -51,14 +51,21 @@ class UpgraderHandshakeTest {
     }
 
     int start(Upgrader upgrader, Map<String, List<String>> responseHeaders) {
+        started = upgrader;
         server = TestServer.start(container(), new UpgradeServlet(upgrader, responseHeaders), 50);
         return server.port();
     }
+
+    /** The upgrader of the test, closed after it (its transport's threads). */
+    Upgrader started;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+        if (started != null) {
+            started.close();
         }
     }
 
