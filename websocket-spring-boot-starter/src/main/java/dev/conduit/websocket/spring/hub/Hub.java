@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * misses the message, as {@link SlowReceiverPolicy} says; a receiver whose write fails or outlasts
  * the write timeout is closed and removed from every topic.
  *
- * <p>With a {@link HubRelay} (Redis pub/sub) broadcasts reach the connections of every instance: the
- * hub writes its own broadcasts to its own connections directly and the relay brings in those of the
- * other instances, so each message reaches each connection exactly once.
+ * <p>With a {@link HubRelay} (Redis pub/sub or a Redis stream) broadcasts reach the connections of
+ * every instance: the hub writes its own broadcasts to its own connections directly and the relay
+ * brings in those of the other instances, so each message reaches each connection exactly once. A
+ * relay with positions ({@link HubRelay#deliversOwnMessages()}: the Streams relay with a recovery
+ * window) delivers every message, this instance's own too, so that all instances deliver in one
+ * order, and lets a reconnecting client recover what it missed ({@link #join(String, Conn, String)}).
  *
  * <p>Once a connection has joined, the hub writes to it: the handler keeps reading, and sends
  * anything of its own with {@link #send(Conn, int, byte[])} so that the connection keeps a single

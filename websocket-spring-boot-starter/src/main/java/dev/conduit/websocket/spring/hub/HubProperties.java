@@ -61,8 +61,12 @@ public class HubProperties {
          */
         private Mode mode = Mode.PUBSUB;
 
-        /** Entries the stream keeps (streams mode; trimmed approximately with XADD MAXLEN ~): the retention window in broadcasts. */
-        private long streamMaxLength = 100000;
+        /**
+         * Entries the stream keeps (streams mode; trimmed approximately with XADD MAXLEN ~): the retention. An entry is a
+         * batch of one instance's broadcasts of at most 64 KB (or one larger broadcast), so Redis holds at most about this
+         * many times 64 KB; a quiet topic writes one broadcast per entry.
+         */
+        private long streamMaxLength = 10000;
 
         /** The pub/sub channel (pubsub mode) or the stream's key (streams mode) shared by every instance of the application. */
         private String channel = "conduit:websocket:hub";

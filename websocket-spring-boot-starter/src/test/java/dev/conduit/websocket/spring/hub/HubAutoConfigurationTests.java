@@ -2,10 +2,13 @@ package dev.conduit.websocket.spring.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.websocket.spring.hub.redis.RedisStreamsHubRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 class HubAutoConfigurationTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -32,6 +35,20 @@ class HubAutoConfigurationTests {
     }
 
     @Test
+    void streamsModeChoosesTheStreamsRelay() {
+        // Nothing listens on port 1: the relay's threads retry until the context closes.
+        runner.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 1))
+                .withPropertyValues("conduit.websocket.hub.redis.enabled=true", "conduit.websocket.hub.redis.mode=streams",
+                        "conduit.websocket.hub.redis.stream-max-length=500", "conduit.websocket.hub.redis.secret=s3cret")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(RedisStreamsHubRelay.class);
+                    RedisStreamsHubRelay relay = context.getBean(RedisStreamsHubRelay.class);
+                    assertThat(relay.deliversOwnMessages()).isTrue();
+                    assertThat(context.getBean(HubProperties.class).getRedis().getStreamMaxLength()).isEqualTo(500);
+                });
+    }
+
+    @Test
     void metersFollowTheHubCounts() {
         runner.run(context -> {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -41,6 +58,8 @@ class HubAutoConfigurationTests {
             assertThat(registry.get("websocket.hub.delivered").functionCounter().count()).isZero();
             assertThat(registry.get("websocket.hub.dropped").tag("kind", "connection").functionCounter().count()).isZero();
             assertThat(registry.get("websocket.hub.relay.lost").tag("side", "receive").functionCounter().count()).isZero();
+            assertThat(registry.get("websocket.hub.relay.rejected").tag("reason", "bad-signature").functionCounter().count()).isZero();
+            assertThat(registry.get("websocket.hub.relay.outbox").gauge().value()).isZero();
         });
     }
 }

@@ -44,7 +44,7 @@ public record RedisRelayOptions(String channel, int publishQueueCapacity, long p
     /** @return the defaults of {@code conduit.websocket.hub.redis.*} on the given channel */
     public static RedisRelayOptions defaults(String channel) {
         return new RedisRelayOptions(channel, 10_000, 64L * 1024 * 1024, Duration.ofSeconds(2), 16 * 1024 * 1024, null,
-                Duration.ofMinutes(10), 10_000, 100_000, Duration.ofMinutes(2), 10_000);
+                Duration.ofMinutes(10), 10_000, 10_000, Duration.ofMinutes(2), 10_000);
     }
 
     public RedisRelayOptions withPublishQueue(int capacity, long bytes) {

@@ -44,7 +44,8 @@ public class RedisStreamsHubRelay extends AbstractRedisHubRelay {
     /** The one field of each stream entry: a {@link StreamBatch} of envelopes. */
     static final byte[] FIELD = "b".getBytes(StandardCharsets.US_ASCII);
     private static final int BATCH = StreamBatch.MAX_COUNT;
-    private static final long BATCH_BYTES = 1024 * 1024;
+    // An entry holds at most this much (or one larger envelope): bounds what the retention costs Redis.
+    static final long BATCH_BYTES = 64 * 1024;
     /** Entries per read: with up to 256 envelopes each, this bounds what one read holds. */
     private static final int READ_COUNT = 16;
     private static final Duration BLOCK = Duration.ofSeconds(1);
