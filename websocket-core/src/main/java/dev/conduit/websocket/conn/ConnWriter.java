@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -341,8 +342,6 @@ final class ConnWriter {
         } catch (IOException e) {
             // Recorded as the write error (and reported) by fail(); the connection cannot go on.
             closeTransportQuietly();
-        } finally {
-            appliedDeadlineUnknown = true;
         }
     }
 
@@ -381,7 +380,7 @@ final class ConnWriter {
 
     /** Gives the transport the deadline of the frame about to be written; the caller holds the frame lock. */
     private void transportDeadline(Instant deadline) throws IOException {
-        if (appliedDeadlineUnknown || !java.util.Objects.equals(deadline, appliedDeadline)) {
+        if (appliedDeadlineUnknown || !Objects.equals(deadline, appliedDeadline)) {
             net.setWriteDeadline(deadline);
             appliedDeadline = deadline;
             appliedDeadlineUnknown = false;

@@ -6,7 +6,9 @@ import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,8 +22,12 @@ class ServerTransportClassLoaderTest {
 
     @Test
     void aClosedTransportLeavesNoThreadAndItsClassLoaderIsCollected() throws Exception {
-        WeakReference<ClassLoader> loader = startAndClose();
-        assertThat(threads()).as("the transport's threads after close").isEmpty();
+        // Transports of other tests in this JVM may still run theirs: only new threads count.
+        Set<Thread> before = threads();
+        WeakReference<ClassLoader> loader = startAndClose(before);
+        Set<Thread> after = threads();
+        after.removeAll(before);
+        assertThat(names(after)).as("the transport's threads after close").isEmpty();
         for (int i = 0; i < 50 && loader.get() != null; i++) {
             System.gc();
             Thread.sleep(100);
@@ -29,7 +35,7 @@ class ServerTransportClassLoaderTest {
         assertThat(loader.get()).as("the throwaway class loader").isNull();
     }
 
-    private static WeakReference<ClassLoader> startAndClose() throws Exception {
+    private static WeakReference<ClassLoader> startAndClose(Set<Thread> before) throws Exception {
         URL classes = ServerTransport.class.getProtectionDomain().getCodeSource().getLocation();
         ClassLoader loader = new ChildFirst(classes, ServerTransportClassLoaderTest.class.getClassLoader());
         Class<?> transportClass = loader.loadClass(ServerTransport.class.getName());
@@ -43,17 +49,28 @@ class ServerTransportClassLoaderTest {
             m.setAccessible(true);
             m.invoke(transport);
         }
-        assertThat(threads()).as("started").contains("conduit-websocket-read-loop-0", "conduit-websocket-read-loop-1",
+        Set<Thread> started = threads();
+        started.removeAll(before);
+        assertThat(names(started)).as("started").contains("conduit-websocket-read-loop-0", "conduit-websocket-read-loop-1",
                 "conduit-websocket-tomcat-takeover-watch");
         transport.close();
         return new WeakReference<>(loader);
     }
 
-    private static List<String> threads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(n -> n.startsWith("conduit-websocket-read-loop") || n.startsWith("conduit-websocket-tomcat")
-                        || n.equals("conduit-websocket-deadlines"))
-                .toList();
+    private static Set<Thread> threads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String n = t.getName();
+            if (n.startsWith("conduit-websocket-read-loop") || n.startsWith("conduit-websocket-tomcat")
+                    || n.equals("conduit-websocket-deadlines")) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
+    private static List<String> names(Set<Thread> threads) {
+        return threads.stream().map(Thread::getName).sorted().toList();
     }
 
     /** Loads the library's main classes itself, everything else through its parent. */
