@@ -2,6 +2,7 @@ package dev.conduit.websocket.spring.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.websocket.spring.hub.redis.RedisHubRelayAutoConfiguration;
 import dev.conduit.websocket.spring.hub.redis.RedisStreamsHubRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 class HubAutoConfigurationTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(HubAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(HubAutoConfiguration.class, RedisHubRelayAutoConfiguration.class));
 
     @Test
     void inMemoryByDefault() {
