@@ -90,6 +90,14 @@ public record ConnectionLimits(int maxConnections, boolean virtualThreads, boole
     }
 
     /**
+     * @return these limits with no container defaults to apply, for an application without endpoints
+     */
+    public ConnectionLimits withoutDefaults() {
+        return defaults.isEmpty() ? this : new ConnectionLimits(maxConnections, virtualThreads, virtualThreadsRequested,
+                javaVersion, container, 0, capped, Map.of());
+    }
+
+    /**
      * Adds {@link #defaults()} to the environment, after every other property source so that
      * anything the application sets wins.
      *

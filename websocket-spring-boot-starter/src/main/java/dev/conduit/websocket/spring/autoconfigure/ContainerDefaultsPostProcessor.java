@@ -10,7 +10,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * Resolves the {@link ConnectionLimits} before any bean is created and adds the container
- * defaults they need (thread pool or socket limit), so that the web server is built with them.
+ * defaults they need (thread pool or socket limit), so that the web server is built with them;
+ * only when the application declares at least one {@code @WebSocketEndpoint}.
  * A bean-factory post-processor rather than an {@code EnvironmentPostProcessor}, whose package
  * differs between Boot 3.5 and 4.0.
  */
@@ -37,7 +38,12 @@ public class ContainerDefaultsPostProcessor implements BeanFactoryPostProcessor,
             return;
         }
         ConnectionLimits limits = ConnectionLimits.resolve(configurable, classLoader);
-        limits.applyDefaults(configurable);
+        if (EndpointBeans.declared(beanFactory)) {
+            limits.applyDefaults(configurable);
+        } else {
+            // Without an endpoint the container keeps the application's settings untouched.
+            limits = limits.withoutDefaults();
+        }
         beanFactory.registerSingleton(LIMITS_BEAN, limits);
     }
 

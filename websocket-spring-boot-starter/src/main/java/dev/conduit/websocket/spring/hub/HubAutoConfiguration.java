@@ -5,9 +5,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the {@link Hub}: in memory by default; relayed to other instances by the
@@ -19,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
         "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
         "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"})
 @ConditionalOnClass(name = "dev.conduit.websocket.Conn")
+@ConditionalOnWebApplication
 @ConditionalOnProperty(prefix = "conduit.websocket.hub", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HubProperties.class)
 public class HubAutoConfiguration {
@@ -26,14 +29,21 @@ public class HubAutoConfiguration {
     /**
      * @param properties the settings
      * @param relay the relay to other instances, if any
+     * @param environment for {@code spring.threads.virtual.enabled}
      * @return the hub
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Hub conduitWebSocketHub(HubProperties properties, ObjectProvider<HubRelay> relay) {
+    public Hub conduitWebSocketHub(HubProperties properties, ObjectProvider<HubRelay> relay, Environment environment) {
         return new Hub(properties.getQueueCapacity(), properties.getQueueBytes().toBytes(), properties.getSlowReceiverPolicy(),
                 properties.getWriteTimeout(),
-                SenderExecutors.create(properties.isVirtualThreads(), properties.getSenderThreads()), relay.getIfUnique());
+                SenderExecutors.create(virtualSenders(properties, environment), properties.getSenderThreads()), relay.getIfUnique());
+    }
+
+    // conduit.websocket.hub.virtual-threads when set, otherwise what the application chose for its own threads.
+    static boolean virtualSenders(HubProperties properties, Environment environment) {
+        Boolean configured = properties.getVirtualThreads();
+        return configured != null ? configured : environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false);
     }
 
     /** Micrometer meters for the hub; Actuator binds every MeterBinder bean to its registries. */

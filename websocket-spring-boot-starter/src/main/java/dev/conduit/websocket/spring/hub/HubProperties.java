@@ -30,10 +30,11 @@ public class HubProperties {
     private Duration writeTimeout = Duration.ofSeconds(10);
 
     /**
-     * Whether the senders run on virtual threads when the runtime has them (Java 21+). Otherwise a
-     * pool of sender-threads platform threads writes to all connections.
+     * Whether the senders run on virtual threads when the runtime has them (Java 21+); unset, as
+     * spring.threads.virtual.enabled says. Otherwise a pool of sender-threads platform threads
+     * writes to all connections.
      */
-    private boolean virtualThreads = true;
+    private Boolean virtualThreads;
 
     /** Size of the sender pool when virtual threads are not used. A connection stuck in a write holds one for up to write-timeout. */
     private int senderThreads = 16;
@@ -257,11 +258,11 @@ public class HubProperties {
         this.writeTimeout = writeTimeout;
     }
 
-    public boolean isVirtualThreads() {
+    public Boolean getVirtualThreads() {
         return virtualThreads;
     }
 
-    public void setVirtualThreads(boolean virtualThreads) {
+    public void setVirtualThreads(Boolean virtualThreads) {
         this.virtualThreads = virtualThreads;
     }
 

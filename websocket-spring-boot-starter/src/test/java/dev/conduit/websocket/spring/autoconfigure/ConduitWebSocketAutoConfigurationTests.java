@@ -150,8 +150,19 @@ class ConduitWebSocketAutoConfigurationTests {
     }
 
     @Test
-    void platformThreadsRaiseTomcatsPoolToFitTheConnectionLimit() {
+    void withoutAnEndpointTheContainerKeepsItsSettings() {
         runner.withPropertyValues("conduit.websocket.max-connections=300").run(context -> {
+            assertThat(context.getEnvironment().getProperty("server.tomcat.threads.max")).isNull();
+            assertThat(context.getEnvironment().getPropertySources().contains(ConnectionLimits.PROPERTY_SOURCE)).isFalse();
+            assertThat(context.getBean(ConnectionLimits.class).describe()).doesNotContain("server.tomcat.threads.max");
+        });
+        runner.withPropertyValues("spring.threads.virtual.enabled=true")
+                .run(context -> assertThat(context.getEnvironment().getProperty("server.tomcat.max-connections")).isNull());
+    }
+
+    @Test
+    void platformThreadsRaiseTomcatsPoolToFitTheConnectionLimit() {
+        runner.withUserConfiguration(Endpoints.class).withPropertyValues("conduit.websocket.max-connections=300").run(context -> {
             assertThat(context.getBean(ConnectionRegistry.class).maxConnections()).isEqualTo(300);
             assertThat(context.getEnvironment().getProperty("server.tomcat.threads.max", Integer.class)).isEqualTo(500);
         });

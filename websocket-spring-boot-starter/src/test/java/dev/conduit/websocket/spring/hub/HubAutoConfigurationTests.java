@@ -8,12 +8,32 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 class HubAutoConfigurationTests {
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(HubAutoConfiguration.class, RedisHubRelayAutoConfiguration.class));
+
+    @Test
+    void onlyInWebApplications() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(HubAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(Hub.class));
+    }
+
+    @Test
+    void sendersFollowSpringThreadsVirtualEnabledUnlessSetThemselves() {
+        runner.run(context -> assertThat(virtualSenders(context)).isFalse());
+        runner.withPropertyValues("spring.threads.virtual.enabled=true").run(context -> assertThat(virtualSenders(context)).isTrue());
+        runner.withPropertyValues("spring.threads.virtual.enabled=true", "conduit.websocket.hub.virtual-threads=false")
+                .run(context -> assertThat(virtualSenders(context)).isFalse());
+        runner.withPropertyValues("conduit.websocket.hub.virtual-threads=true").run(context -> assertThat(virtualSenders(context)).isTrue());
+    }
+
+    private static boolean virtualSenders(org.springframework.context.ApplicationContext context) {
+        return HubAutoConfiguration.virtualSenders(context.getBean(HubProperties.class), context.getEnvironment());
+    }
 
     @Test
     void inMemoryByDefault() {
