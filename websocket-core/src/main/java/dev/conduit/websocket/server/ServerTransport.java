@@ -97,7 +97,7 @@ public final class ServerTransport implements AutoCloseable {
      * upgrade.
      */
     public void announce() {
-        if (announced.compareAndSet(false, true)) {
+        if (!announced.get() && announced.compareAndSet(false, true)) {
             announce(TomcatVersion.onClassPath(), TomcatVersion.classLoader());
         }
     }

@@ -60,6 +60,7 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             closeQuietly(connection);
             return;
         }
+        p.transport().announce(); // once: an unverified Tomcat, or Tomcat members out of reach
         ServletNetConn netConn;
         try {
             netConn = ServletNetConn.open(connection, p.localAddress(), p.remoteAddress(), p.transport());
