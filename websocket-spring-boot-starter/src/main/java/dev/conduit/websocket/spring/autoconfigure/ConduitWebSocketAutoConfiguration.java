@@ -12,10 +12,12 @@ import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
 import dev.conduit.websocket.spring.endpoint.HandlerContextPropagator;
 import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
+import dev.conduit.websocket.spring.json.Jackson3JsonCodec;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,6 +29,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the Conduit WebSocket server side in a Servlet web application: an
@@ -54,12 +57,25 @@ public final class ConduitWebSocketAutoConfiguration {
     }
 
     /**
+     * The application's mapper, so that {@code spring.jackson.*} and its customizations shape the
+     * wire format: Jackson 3's {@code JsonMapper} (Boot 4's) first, then Jackson 2's {@code ObjectMapper}
+     * (Boot 3's), else a default Jackson 2 mapper.
+     *
+     * @param beanFactory to find the mappers
      * @param objectMapper the application's Jackson 2 mapper, if any
      * @return the codec behind {@code readJson}/{@code writeJson}
      */
     @Bean
     @ConditionalOnMissingBean
-    public JsonCodec conduitWebSocketJsonCodec(ObjectProvider<ObjectMapper> objectMapper) {
+    public JsonCodec conduitWebSocketJsonCodec(ListableBeanFactory beanFactory, ObjectProvider<ObjectMapper> objectMapper) {
+        ClassLoader classLoader = ConduitWebSocketAutoConfiguration.class.getClassLoader();
+        if (ClassUtils.isPresent(Jackson3JsonCodec.JSON_MAPPER, classLoader)) {
+            Object jsonMapper = beanFactory.getBeanProvider(ClassUtils.resolveClassName(Jackson3JsonCodec.JSON_MAPPER, classLoader))
+                    .getIfUnique();
+            if (jsonMapper != null) {
+                return new Jackson3JsonCodec(jsonMapper);
+            }
+        }
         ObjectMapper mapper = objectMapper.getIfUnique();
         return mapper != null ? new JacksonJsonCodec(mapper) : JacksonJsonCodec.shared();
     }

@@ -96,6 +96,15 @@ public class TestApplication {
         return new Endpoints();
     }
 
+    /**
+     * A JSON message whose property names show the mapper's naming strategy.
+     *
+     * @param userName a name
+     * @param messageCount a count
+     */
+    public record Note(String userName, int messageCount) {
+    }
+
     /** The endpoints. */
     public static class Endpoints {
 
@@ -168,6 +177,14 @@ public class TestApplication {
                 virtual = false;
             }
             conn.writeMessage(WebSocket.TEXT_MESSAGE, ("virtual=" + virtual).getBytes(StandardCharsets.UTF_8));
+            conn.readMessage();
+        }
+
+        /** Reads a note and answers it with the name upper-cased and the count plus one. */
+        @WebSocketEndpoint("/open/json")
+        public void json(Conn conn) throws IOException {
+            Note note = conn.readJson(Note.class);
+            conn.writeJson(new Note(note.userName().toUpperCase(java.util.Locale.ROOT), note.messageCount() + 1));
             conn.readMessage();
         }
 
