@@ -25,7 +25,7 @@ final class SupervisionThreads {
     SupervisionThreads() {
         timer = new ScheduledThreadPoolExecutor(1, daemon("conduit-websocket-supervisor"));
         timer.setRemoveOnCancelPolicy(true);
-        io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        io = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("conduit-websocket-supervisor-io-"));
         io.allowCoreThreadTimeOut(true);
     }
