@@ -38,6 +38,14 @@ public interface HandlerContextPropagator {
         /** Does nothing. */
         Scope NONE = () -> { };
 
+        /**
+         * Called on the handler's thread when the handler method has ended, just before {@link #close()}.
+         *
+         * @param failure what the handler method threw, or {@code null} when it returned
+         */
+        default void handlerEnded(Throwable failure) {
+        }
+
         @Override
         void close();
     }

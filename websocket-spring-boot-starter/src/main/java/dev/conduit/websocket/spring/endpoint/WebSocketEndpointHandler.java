@@ -243,15 +243,21 @@ public final class WebSocketEndpointHandler {
     // The request's state is in place for the handler method only, and undone in reverse order after it.
     private void invoke(Conn conn, HandshakeInfo info, List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
         Deque<HandlerContextPropagator.Scope> scopes = new ArrayDeque<>(snapshots.size());
+        Throwable failure = null;
         try {
             for (HandlerContextPropagator.Snapshot snapshot : snapshots) {
                 scopes.push(snapshot.restore());
             }
             method.invoke(conn, info);
+        } catch (Throwable e) {
+            failure = e;
+            throw e;
         } finally {
             while (!scopes.isEmpty()) {
                 try {
-                    scopes.pop().close();
+                    HandlerContextPropagator.Scope scope = scopes.pop();
+                    scope.handlerEnded(failure);
+                    scope.close();
                 } catch (RuntimeException e) {
                     log.warn("Undoing the request context of WebSocket handler {} failed", method, e);
                 }
