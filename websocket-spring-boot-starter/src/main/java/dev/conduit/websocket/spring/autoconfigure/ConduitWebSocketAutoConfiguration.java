@@ -11,6 +11,7 @@ import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
 import dev.conduit.websocket.spring.endpoint.HandlerContextPropagator;
 import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
+import dev.conduit.websocket.spring.endpoint.MdcPropagator;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
 import dev.conduit.websocket.spring.json.Jackson3JsonCodec;
 import java.util.List;
@@ -91,6 +92,15 @@ public final class ConduitWebSocketAutoConfiguration {
         ServerTransport transport = ServerTransport.create(properties.getTransport(), properties.getReadLoops());
         transport.announce(); // start-up: why auto does not take over here, and Tomcat members out of reach
         return transport;
+    }
+
+    /**
+     * @return the upgrade request's MDC in the handler's log lines
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public MdcPropagator conduitWebSocketMdcPropagator() {
+        return new MdcPropagator();
     }
 
     /**

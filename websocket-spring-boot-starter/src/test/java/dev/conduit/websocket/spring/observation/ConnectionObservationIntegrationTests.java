@@ -14,6 +14,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -30,6 +35,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Each connection is one {@code websocket.server.connection} observation, child of its upgrade's
@@ -94,6 +100,14 @@ class ConnectionObservationIntegrationTests {
         assertThat(timer.getId().getTag("close.code")).isEqualTo("4xxx");
     }
 
+    @Test
+    void theHandlerLogsWithTheRequestsMdc() throws Exception {
+        Conn conn = Dialer.defaultDialer().dial(URI.create("ws://127.0.0.1:" + port + "/o/mdc"),
+                java.util.Map.of("X-Request-Id", List.of("req-42")));
+        assertThat(text(conn.readMessage())).isEqualTo("requestId=req-42");
+        conn.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", Duration.ofSeconds(5));
+    }
+
     private static Timer awaitTimer(String uri) {
         return await().atMost(Duration.ofSeconds(10)).until(
                 () -> meters.find(DefaultWebSocketConnectionObservationConvention.NAME).tag("uri", uri).timer(), t -> t != null && t.count() == 1);
@@ -131,6 +145,23 @@ class ConnectionObservationIntegrationTests {
             };
         }
 
+        /** Puts the request id in the MDC for the request, as logging filters do. */
+        @Bean
+        OncePerRequestFilter requestIdFilter() {
+            return new OncePerRequestFilter() {
+                @Override
+                protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                        throws ServletException, IOException {
+                    MDC.put("requestId", String.valueOf(request.getHeader("X-Request-Id")));
+                    try {
+                        chain.doFilter(request, response);
+                    } finally {
+                        MDC.remove("requestId");
+                    }
+                }
+            };
+        }
+
         @Bean
         SecurityFilterChain openChain(HttpSecurity http) throws Exception {
             return http.authorizeHttpRequests(r -> r.anyRequest().permitAll()).csrf(c -> c.disable()).build();
@@ -161,6 +192,16 @@ class ConnectionObservationIntegrationTests {
                 conn.readMessage();
             } catch (IOException e) {
                 return; // the peer's close ends the conversation as a normal return
+            }
+        }
+
+        @WebSocketEndpoint("/o/mdc")
+        public void mdc(Conn conn) throws IOException {
+            conn.writeMessage(WebSocket.TEXT_MESSAGE, ("requestId=" + MDC.get("requestId")).getBytes(StandardCharsets.UTF_8));
+            try {
+                conn.readMessage();
+            } catch (IOException e) {
+                return;
             }
         }
 
