@@ -18,14 +18,13 @@ final class EndpointBeans {
             if (beanFactory.getBeanDefinition(name).getRole() == BeanDefinition.ROLE_INFRASTRUCTURE) {
                 continue;
             }
-            Class<?> type;
             try {
-                type = beanFactory.getType(name, false); // predicted: nothing is instantiated
-            } catch (RuntimeException e) {
-                continue;
-            }
-            if (type != null && declares(ClassUtils.getUserClass(type))) {
-                return true;
+                Class<?> type = beanFactory.getType(name, false); // predicted: nothing is instantiated
+                if (type != null && declares(ClassUtils.getUserClass(type))) {
+                    return true;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // A type that cannot be predicted or whose methods name absent classes declares no endpoint we can route.
             }
         }
         return false;
