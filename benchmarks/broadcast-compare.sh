@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Ours on Java 25 (virtual threads), one server process, the two broadcast endpoints alternated:
 # /broadcast-loop (the PreparedMessage written to every connection in turn on the sender's thread)
-# and /broadcast (the starter's Hub). Used for the "Third round" of BENCHMARKS.md.
+# and /broadcast (the starter's Hub).
 #   benchmarks/broadcast-compare.sh [RECEIVERS] [PAIRS]     # defaults 1000 and 2
-# Needs the module built as benchmarks/run.sh builds it. Wrap it in `flock /work/cpu-heavy.lock` on a shared machine.
+# Needs the module built as benchmarks/run.sh builds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=benchmarks

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One server, one echo load, and what the server's process did per round trip: CPU split between
 # user and kernel (/proc/PID/stat), read and write system calls (/proc/PID/io), context switches
-# (perf stat, when perf is installed). Used for the "Second round" of BENCHMARKS.md.
+# (perf stat, when perf is installed).
 #   benchmarks/probe.sh conduit-25 16384 binary 16 10     # server, size, text|binary, connections, seconds
 # SERVER_JVM_EXTRA adds JVM options to our server and the peers (e.g. -Dconduit.websocket.transport=container, a Spring Boot property).
-# Needs the module built as benchmarks/run.sh builds it. Wrap it in `flock /work/cpu-heavy.lock` on a shared machine.
+# Needs the module built as benchmarks/run.sh builds it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=benchmarks

@@ -33,7 +33,7 @@ import javax.net.ssl.SSLSocket;
  * timer closes the socket if a write (or flush) is still blocked when the deadline passes, and the
  * write then throws {@link SocketTimeoutException} with the socket's own exception as its cause.
  * <strong>A timed-out write therefore breaks the transport</strong>: how much of the data reached
- * the peer is unknown, so the stream is corrupt anyway (the seed's contract for write timeouts),
+ * the peer is unknown, so the stream is corrupt anyway (gorilla's contract for write timeouts),
  * and later reads and writes fail. A write started after the deadline has passed throws
  * {@link SocketTimeoutException} without writing anything, and the transport stays usable.</li>
  * </ul>

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * system calls where the data needs one. The loop keeps every socket armed for reading (the
  * selector's interest set is left as it is), so a message costs one read on the loop and the
  * hand-off to the handler thread; the loop's {@code epoll_wait} serves all sockets that became
- * ready together (BENCHMARKS.md, "Fifth round").
+ * ready together (measured on 64 B echo: about half the server CPU per message of Tomcat's poller).
  * <p>
  * Once a second the loop also ends the connections whose key someone else cancelled (by closing
  * the channel), since their waiting threads would never hear of it otherwise.
@@ -149,7 +149,7 @@ final class ReadLoop implements Runnable {
     /**
      * Ends the connections whose key was cancelled by someone else: closing a channel cancels its
      * keys, and the container may close the socket under a running WebSocket (Tomcat's poller did
-     * in a race that the takeover now holds off, {@link TomcatSocketLevers#takeChannel}). No readiness is reported for a
+     * in a race that the takeover holds off, {@link TomcatSocketLevers#takeChannel}). No readiness is reported for a
      * cancelled key, so without this a reader waiting on such a connection would wait forever.
      */
     private void sweep() {

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  *       the writer waits for the loop to see the socket writable.</li>
  *   <li>Deadlines are the waiting thread's park time. A write that is still blocked at its deadline
  *       shuts the output down and fails with {@link SocketTimeoutException}, as do later writes
- *       (the seed: after a write timeout the connection's state is corrupt).</li>
+ *       (as in gorilla: after a write timeout the connection's state is corrupt).</li>
  *   <li>A frame header written alone is held back and goes out with the payload (or the flush) in
  *       one gathering write.</li>
  *   <li>{@link #close()} shuts both halves down and wakes a waiting reader and writer; the

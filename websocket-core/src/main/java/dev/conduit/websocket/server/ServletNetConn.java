@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
  * Taken channel (the {@link ServerTransport}'s takeover, on Tomcat's plaintext NIO connector): the
  * channel is taken from the container for the WebSocket's life ({@link SocketLevers#takeChannel})
  * and all I/O goes to a {@link ReadLoopNetConn}: a {@link ReadLoop} reads for the waiting handler
- * thread, writes go straight to the socket. Measured on the echo benchmarks (BENCHMARKS.md,
- * "Fifth round"): on Java 25 about half the server CPU per 64 B round trip of the container's path,
+ * thread, writes go straight to the socket. Measured on the echo benchmarks: on Java 25 about
+ * half the server CPU per 64 B round trip of the container's path,
  * and 16 KiB messages at Netty's rate. Tomcat no longer sees the connection, so stopping the
  * connector does not close it; the application closes its connections on shutdown (the Spring
  * Boot starter sends 1001 to each).
@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * writes first go straight to it while the container's buffers hold nothing of this connection.
  * A read that finds no data, and the rest of a write the socket does not take at once, fall back
  * to the container's blocking streams (which wait through its poller, with its timeouts).
- * Measured on the 16 KiB echo benchmark (BENCHMARKS.md): through Tomcat's 8 KiB socket buffers
+ * Measured on the 16 KiB echo benchmark: through Tomcat's 8 KiB socket buffers
  * every frame cost about three write and three read system calls; directly it costs one gathering
  * write and one or two reads. A frame header written on its own is held back and goes out with the
  * payload (or the flush) in the same system call. As with the JDK's channels, an interrupt that
@@ -87,7 +87,7 @@ final class ServletNetConn implements NetConn {
      * could). A connection that answers before reading again (request and response, echo) then
      * finds it empty once more: the next read goes straight to the container, whose blocking read
      * tries the socket once itself before it waits, instead of a direct read that would find
-     * nothing first (one system call fewer per round trip; BENCHMARKS.md, "Fourth round").
+     * nothing first (one system call fewer per round trip).
      */
     private boolean socketRanDry;
     /** Whether the container holds written bytes not yet flushed (then writes go through it until a flush). */

@@ -14,7 +14,7 @@ import java.util.function.BooleanSupplier;
  * Why not let each upgrade thread poll: in a ramp of a thousand connections on two cores, a
  * thousand platform threads waking every few hundred microseconds to look starved the very poller
  * they waited for, and hundreds of takeovers gave up after 10 s (the example app's
- * thousand-connection test, session 5; backing off to 5 ms between looks was not enough).
+ * thousand-connection test; backing off to 5 ms between looks was not enough).
  * <p>
  * The poller usually answers within a few hundred microseconds, so a waiter looks a few times
  * itself before it hands the condition over. The watch belongs to a {@link ServerTransport}, which

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A server Conn and a client Conn over one loopback socket, exercising the seed's API end to end. */
+/** A server Conn and a client Conn over one loopback socket, exercising gorilla's API end to end. */
 class ConnPairTest {
     private Conn server;
     private Conn client;
@@ -80,10 +80,10 @@ class ConnPairTest {
     }
 
     @Test
-    void seedEchoAndStreamExamples() throws Exception {
+    void gorillaEchoAndStreamExamples() throws Exception {
         CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
             try {
-                // The seed's echoHandler, then its streamHandler copy loop.
+                // gorilla's echoHandler, then its streamHandler copy loop.
                 Message m = server.readMessage();
                 server.writeMessage(m.messageType(), m.data());
                 MessageReader r = server.nextReader();
@@ -172,7 +172,7 @@ class ConnPairTest {
         assertThat(server.readMessage().text()).isEqualTo("next");
     }
 
-    /** gorilla's TestJoinMessages, and the seed's scanner example. */
+    /** gorilla's TestJoinMessages, and gorilla's scanner example. */
     @Test
     void joinMessages() throws Exception {
         String[] messages = {"a", "bc", "def", "ghij", "klmno", "0", "12", "345", "6789"};
@@ -207,8 +207,8 @@ class ConnPairTest {
     }
 
     @Test
-    void seedReadLoopWithDeadlinesAndAPongHandler() throws Exception {
-        // The seed's readLoop: a deadline before each read, extended by every pong.
+    void gorillaReadLoopWithDeadlinesAndAPongHandler() throws Exception {
+        // gorilla's readLoop example: a deadline before each read, extended by every pong.
         server.setReadDeadline(Instant.now().plusMillis(1500));
         server.setPongHandler(d -> server.setReadDeadline(Instant.now().plusMillis(1500)));
         CompletableFuture<List<String>> loop = CompletableFuture.supplyAsync(() -> {

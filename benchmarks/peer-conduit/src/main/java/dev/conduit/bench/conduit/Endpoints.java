@@ -32,7 +32,7 @@ public class Endpoints {
     /**
      * Every message received goes to every connection of this endpoint (the sender included),
      * prepared once and written to each connection in turn on the receiving handler's thread: the
-     * plain loop, for comparison with {@code /broadcast} (BENCHMARKS.md, "Third round").
+     * plain loop, for comparison with {@code /broadcast} (benchmarks/broadcast-compare.sh).
      */
     @WebSocketEndpoint("/broadcast-loop")
     public void broadcastLoop(Conn conn) throws IOException {

@@ -95,7 +95,7 @@ class RedisRelayEnvelopeTests {
         assertThat(atB.next()).isEqualTo("room:before");
 
         List<byte[]> hostile = new ArrayList<>();
-        // The old layout (version 1) with a topic length claiming 2 GiB: used to allocate it.
+        // Version 1's layout with a topic length claiming 2 GiB: refused before anything is allocated.
         hostile.add(ByteBuffer.allocate(40).put((byte) 1).putLong(1).putLong(2).putLong(3).put((byte) 1).putInt(Integer.MAX_VALUE - 8).array());
         // Version 2, type 8 (a close frame to every subscriber).
         ByteBuffer close = header(ByteBuffer.allocate(64), 0, 1, WebSocket.CLOSE_MESSAGE);
