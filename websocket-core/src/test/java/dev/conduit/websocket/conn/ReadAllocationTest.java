@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ReadAllocationTest {
     private static final long HUGE = 1L << 62;
 
-    /** Before the fix, readMessage grew its array to n + declared remaining: 2 GiB after 64 KiB arrived. */
+    /** Sizing the array by n + the declared remaining length would take 2 GiB after 64 KiB arrived. */
     @Test
     void aHugeDeclaredLengthWithoutALimitGrowsOnlyWithWhatArrives() {
         byte[] header = new FuzzFrames.Frame(true, 0, WebSocket.BINARY_MESSAGE, true, 0x12345678,
