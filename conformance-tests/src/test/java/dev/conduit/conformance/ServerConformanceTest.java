@@ -15,10 +15,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The case catalogue against the server: the example app with gorilla's Autobahn endpoints, a raw
- * socket client sending each case's frames.
+ * socket client sending each case's frames. Compression runs with context takeover both ways (as
+ * gorilla and Autobahn's 12.x/13.x cases expect), not the starter's default of none, so that the
+ * stateful path is the one the catalogue exercises.
  */
 @SpringBootTest(classes = {ExampleApplication.class, ConformanceServerConfig.class},
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"server.address=127.0.0.1",
+                "conduit.websocket.compression.server-no-context-takeover=false",
+                "conduit.websocket.compression.client-no-context-takeover=false"})
 class ServerConformanceTest {
     static final Summary SUMMARY = new Summary("server");
     private static final List<ConformanceCase> CASES = Cases.all();
