@@ -268,7 +268,7 @@ class AbuseIntegrationTests {
             }
             assertThat(goingAwayNanos).as("well-behaved peers that received 1001").hasSize(good.size());
             long slowestMillis = TimeUnit.NANOSECONDS.toMillis(goingAwayNanos.stream().mapToLong(Long::longValue).max().orElse(0));
-            // Not a benchmark: sent one after another against one shared deadline they waited up to 10 s.
+            // Not a benchmark: closes sent one after another against one shared deadline would take up to 10 s.
             assertThat(slowestMillis).as("ms from SIGTERM to the last well-behaved peer's 1001").isLessThan(2_000);
             // The shutdown timeout is 10 s; the JVM's own exit comes on top.
             assertThat(server.awaitExit(15)).as("the server exits within the shutdown timeout").isTrue();

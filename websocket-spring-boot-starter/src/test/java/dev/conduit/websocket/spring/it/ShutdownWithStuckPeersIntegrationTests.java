@@ -16,8 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Shutdown is per connection: with peers that stopped reading while their handler writes (each
  * holding its connection's frame lock in a blocked write), every well-behaved peer still gets close
  * 1001 at once, the stuck ones cost only their own close timeout, and the whole shutdown ends well
- * within the shutdown timeout. Sent one after another against one shared deadline, the 1001s of
- * the well-behaved peers queued behind the stuck ones for the whole shutdown timeout.
+ * within the shutdown timeout. Closes sent one after another against one shared deadline would
+ * queue the well-behaved peers' 1001s behind the stuck ones for the whole shutdown timeout.
  */
 class ShutdownWithStuckPeersIntegrationTests {
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 20;
@@ -61,7 +61,7 @@ class ShutdownWithStuckPeersIntegrationTests {
                 slowest = Math.max(slowest, System.nanoTime() - start);
                 peer.send(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(WebSocket.CLOSE_GOING_AWAY, ""));
             }
-            // Not a benchmark: the bound is a fraction of the shutdown timeout that the shared deadline used up.
+            // Not a benchmark: the bound is a fraction of the shutdown timeout a shared deadline would use up.
             assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("ms until the last well-behaved peer had its 1001")
                     .isLessThan(TimeUnit.SECONDS.toMillis(SHUTDOWN_TIMEOUT_SECONDS) / 4);
             closer.join(TimeUnit.SECONDS.toMillis(SHUTDOWN_TIMEOUT_SECONDS + 30));

@@ -95,7 +95,7 @@ class SupervisionIntegrationTests {
                     }
                     long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     assertThat(seen).contains(WebSocket.PING_MESSAGE);
-                    // Not a benchmark: behind the stuck pings the check waited 20 s per stuck connection.
+                    // Not a benchmark: a check queued behind the stuck pings would wait 20 s per stuck connection.
                     assertThat(millis).as("ms until the silent peer was closed").isLessThan(10_000);
                 }
             } finally {
