@@ -7,6 +7,9 @@ import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.WebSocketException;
 import dev.conduit.websocket.conn.ConnSettings;
 import dev.conduit.websocket.conn.WebSocketConn;
+import dev.conduit.websocket.server.internal.ServerNetConn;
+import dev.conduit.websocket.server.internal.TakeoverException;
+import dev.conduit.websocket.server.internal.TransportFactory;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 
@@ -23,7 +26,7 @@ import java.time.Instant;
  * hands it the connection's settings, and the container calls {@link #init} after the 101 was
  * written. {@code init} runs the application's {@link ConnHandler} to its end on this container
  * thread; with the container's streams this thread is the one that reads, with the takeover a
- * {@link ReadLoop} reads for it. When {@code init} returns, the container closes the socket.
+ * read loop reads for it. When {@code init} returns, the container closes the socket.
  * A connection whose transport cannot be set up is closed (1011 where possible), reported to the
  * {@link ConnListener} (kind {@code TRANSPORT}) and to {@link ConnHandler#notStarted}. Not for
  * direct use.
@@ -61,9 +64,9 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             return;
         }
         p.transport().announce(); // once: an unverified Tomcat, or Tomcat members out of reach
-        ServletNetConn netConn;
+        ServerNetConn netConn;
         try {
-            netConn = ServletNetConn.open(connection, p.localAddress(), p.remoteAddress(), p.transport());
+            netConn = TransportFactory.open(connection, p.localAddress(), p.remoteAddress(), p.transport().runtime());
         } catch (TakeoverException | RuntimeException e) {
             transportFailed(p, connection, e);
             return;

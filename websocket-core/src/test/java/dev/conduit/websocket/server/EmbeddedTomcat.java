@@ -14,15 +14,15 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Embedded Tomcat on 127.0.0.1 and a random port, serving one servlet at {@code /ws}. */
-final class EmbeddedTomcat implements TestServer {
+public final class EmbeddedTomcat implements TestServer {
     private final Tomcat tomcat = new Tomcat();
     private final Path baseDir;
 
-    EmbeddedTomcat(HttpServlet servlet) {
+    public EmbeddedTomcat(HttpServlet servlet) {
         this(servlet, 200);
     }
 
-    EmbeddedTomcat(HttpServlet servlet, int maxThreads) {
+    public EmbeddedTomcat(HttpServlet servlet, int maxThreads) {
         try {
             baseDir = Files.createTempDirectory("conduit-tomcat");
             tomcat.setBaseDir(baseDir.toString());
@@ -48,7 +48,7 @@ final class EmbeddedTomcat implements TestServer {
     }
 
     /** The embedded Tomcat, for tests that look at its internals. */
-    Tomcat tomcat() {
+    public Tomcat tomcat() {
         return tomcat;
     }
 

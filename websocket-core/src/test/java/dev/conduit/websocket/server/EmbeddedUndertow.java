@@ -12,11 +12,11 @@ import jakarta.servlet.http.HttpServlet;
 import java.net.InetSocketAddress;
 
 /** Embedded Undertow (Boot 3.5's version) on 127.0.0.1 and a random port, serving one servlet at {@code /ws}. */
-final class EmbeddedUndertow implements TestServer {
+public final class EmbeddedUndertow implements TestServer {
     private final Undertow undertow;
     private final DeploymentManager manager;
 
-    EmbeddedUndertow(HttpServlet servlet, int maxThreads) {
+    public EmbeddedUndertow(HttpServlet servlet, int maxThreads) {
         DeploymentInfo info = Servlets.deployment()
                 .setClassLoader(EmbeddedUndertow.class.getClassLoader())
                 .setContextPath("/")

@@ -13,19 +13,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** The JDK's WebSocket client, collecting whole messages and the close it receives. */
-final class JdkClient implements WebSocket.Listener {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+public final class JdkClient implements WebSocket.Listener {
+    public static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** A received text (String) or binary (byte[]) message. */
-    final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
-    final CompletableFuture<int[]> closeCode = new CompletableFuture<>();
-    final CompletableFuture<String> closeReason = new CompletableFuture<>();
-    final CompletableFuture<Throwable> error = new CompletableFuture<>();
+    public final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    public final CompletableFuture<int[]> closeCode = new CompletableFuture<>();
+    public final CompletableFuture<String> closeReason = new CompletableFuture<>();
+    public final CompletableFuture<Throwable> error = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-    WebSocket ws;
+    public WebSocket ws;
 
-    static JdkClient connect(String uri, String... subprotocols) throws Exception {
+    public static JdkClient connect(String uri, String... subprotocols) throws Exception {
         JdkClient c = new JdkClient();
         WebSocket.Builder b = HTTP.newWebSocketBuilder();
         if (subprotocols.length > 0) {
@@ -35,7 +35,7 @@ final class JdkClient implements WebSocket.Listener {
         return c;
     }
 
-    Object next() throws InterruptedException {
+    public Object next() throws InterruptedException {
         Object m = messages.poll(20, TimeUnit.SECONDS);
         if (m == null) {
             throw new AssertionError("no message within 20 s; close=" + closeCode.getNow(null) + " error=" + error.getNow(null));
@@ -43,7 +43,7 @@ final class JdkClient implements WebSocket.Listener {
         return m;
     }
 
-    int awaitCloseCode() throws Exception {
+    public int awaitCloseCode() throws Exception {
         return closeCode.get(20, TimeUnit.SECONDS)[0];
     }
 
@@ -84,7 +84,7 @@ final class JdkClient implements WebSocket.Listener {
         closeCode.completeExceptionally(e);
     }
 
-    static List<String> noProtocols() {
+    public static List<String> noProtocols() {
         return List.of();
     }
 }

@@ -1,5 +1,6 @@
 package dev.conduit.websocket.server;
 
+import dev.conduit.websocket.server.internal.TransportRuntime;
 import dev.conduit.websocket.Message;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -113,7 +114,7 @@ class ManyConnectionsTest {
             long fdsAfter = eventually(ManyConnectionsTest::openFds, fdsBefore);
             assertThat(fdsAfter).as("open sockets after close (before: %d)", fdsBefore)
                     .isLessThanOrEqualTo(fdsBefore + 10);
-            assertThat(ServerTransport.turnedOff()).as("the takeover survived the ramp").isNull();
+            assertThat(TransportRuntime.turnedOff()).as("the takeover survived the ramp").isNull();
         }
     }
 

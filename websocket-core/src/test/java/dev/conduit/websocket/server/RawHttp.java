@@ -15,11 +15,11 @@ import java.util.Map;
  * Sends a hand-written request over a plain socket, because HTTP clients refuse to send what
  * these tests need (no Host, HTTP/1.0, forged Upgrade and Connection headers).
  */
-final class RawHttp {
-    final int status;
-    final Map<String, List<String>> headers; // lower-case names
-    final String body;
-    final Socket socket; // still open after a 101
+public final class RawHttp {
+    public final int status;
+    public final Map<String, List<String>> headers; // lower-case names
+    public final String body;
+    public final Socket socket; // still open after a 101
 
     private RawHttp(int status, Map<String, List<String>> headers, String body, Socket socket) {
         this.status = status;
@@ -28,12 +28,12 @@ final class RawHttp {
         this.socket = socket;
     }
 
-    String header(String name) {
+    public String header(String name) {
         List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
         return v == null ? null : v.get(0);
     }
 
-    static String validRequest(int port, String... extraLines) {
+    public static String validRequest(int port, String... extraLines) {
         StringBuilder sb = new StringBuilder("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
@@ -44,7 +44,7 @@ final class RawHttp {
     }
 
     /** Sends {@code request}; reads the head and, unless it is a 101, the body by Content-Length. */
-    static RawHttp exchange(int port, String request) throws IOException {
+    public static RawHttp exchange(int port, String request) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(10_000);
         s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -44,10 +44,13 @@ class ServerTransportClassLoaderTest {
         Object auto = modeClass.getEnumConstants()[0];
         AutoCloseable transport = (AutoCloseable) transportClass.getMethod("create", modeClass, int.class)
                 .invoke(null, auto, 2);
+        Method runtimeOf = transportClass.getDeclaredMethod("runtime");
+        runtimeOf.setAccessible(true);
+        Object runtime = runtimeOf.invoke(transport);
         for (String start : List.of("nextReadLoop", "pollerWatch", "deadlines")) {
-            Method m = transportClass.getDeclaredMethod(start);
+            Method m = runtime.getClass().getDeclaredMethod(start);
             m.setAccessible(true);
-            m.invoke(transport);
+            m.invoke(runtime);
         }
         Set<Thread> started = threads();
         started.removeAll(before);

@@ -3,16 +3,16 @@ package dev.conduit.websocket.server;
 import jakarta.servlet.http.HttpServlet;
 
 /** A Servlet container on 127.0.0.1 and a random port, serving one servlet at {@code /ws}. */
-interface TestServer extends AutoCloseable {
+public interface TestServer extends AutoCloseable {
     /** The containers the Upgrader supports. */
-    enum Container { TOMCAT, UNDERTOW }
+    public enum Container { TOMCAT, UNDERTOW }
 
     static TestServer start(Container container, HttpServlet servlet, int maxThreads) {
         return container == Container.TOMCAT ? new EmbeddedTomcat(servlet, maxThreads)
                 : new EmbeddedUndertow(servlet, maxThreads);
     }
 
-    int port();
+    public int port();
 
     default String wsUri() {
         return "ws://127.0.0.1:" + port() + "/ws";

@@ -9,7 +9,7 @@ import dev.conduit.websocket.CloseException;
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.client.Dialer;
-import dev.conduit.websocket.server.TakeoverFaults;
+import dev.conduit.websocket.server.internal.TakeoverFaults;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;

@@ -1,5 +1,7 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
+import dev.conduit.websocket.server.ServerTransport;
+import dev.conduit.websocket.server.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class TransportGateTest {
         public void close() {
         }
     };
-    final Logger transportLog = Logger.getLogger(ServerTransport.class.getName());
+    final Logger transportLog = Logger.getLogger(TransportRuntime.class.getName());
     final Logger probeLog = Logger.getLogger(TomcatLeverProbe.class.getName());
 
     @BeforeEach
@@ -62,13 +64,16 @@ class TransportGateTest {
         assertThat(TomcatVersion.verified("9.0.100")).isFalse();
         assertThat(TomcatVersion.verified("garbage")).isFalse();
 
-        try (ServerTransport auto = ServerTransport.create(Transport.AUTO, 1);
-             ServerTransport forced = ServerTransport.create(Transport.TAKEOVER, 1);
-             ServerTransport container = ServerTransport.create(Transport.CONTAINER, 1)) {
+        try (TransportRuntime auto = new TransportRuntime(Transport.AUTO, 1);
+             TransportRuntime forced = new TransportRuntime(Transport.TAKEOVER, 1);
+             TransportRuntime container = new TransportRuntime(Transport.CONTAINER, 1)) {
             assertThat(auto.takeoverWanted("11.0.30")).isFalse();
             assertThat(auto.takeoverWanted("11.0.29")).isTrue();
             assertThat(forced.takeoverWanted("11.0.30")).as("forced on an unverified version").isTrue();
             assertThat(container.takeoverWanted("11.0.29")).isFalse();
+        }
+        try (ServerTransport auto = ServerTransport.create(Transport.AUTO, 1);
+             ServerTransport container = ServerTransport.create(Transport.CONTAINER, 1)) {
             assertThat(auto.status().tomcatVersion()).as("this build's Tomcat").isEqualTo(TomcatVersion.onClassPath());
             assertThat(auto.status().inUse()).as("this build's Tomcat is verified").isEqualTo(Transport.TAKEOVER);
             assertThat(container.status().reason()).isEqualTo("conduit.websocket.transport=container");
@@ -77,8 +82,8 @@ class TransportGateTest {
 
     @Test
     void anUnverifiedTomcatIsToldOnceAtStartUpWithHowToForceTheTakeover() {
-        try (ServerTransport auto = ServerTransport.create(Transport.AUTO, 1);
-             ServerTransport forced = ServerTransport.create(Transport.TAKEOVER, 1)) {
+        try (TransportRuntime auto = new TransportRuntime(Transport.AUTO, 1);
+             TransportRuntime forced = new TransportRuntime(Transport.TAKEOVER, 1)) {
             auto.announce("11.0.30", TomcatVersion.classLoader());
             forced.announce("11.0.30", TomcatVersion.classLoader());
             auto.announce("11.0.29", TomcatVersion.classLoader());

@@ -1,5 +1,10 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
+import dev.conduit.websocket.server.ServerTransport;
+import dev.conduit.websocket.server.Transport;
+import dev.conduit.websocket.server.Upgrader;
+import dev.conduit.websocket.server.TestServer;
+import dev.conduit.websocket.server.RawHttp;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -39,7 +44,7 @@ class ServletNetConnTest {
     static final AtomicInteger running = new AtomicInteger();
     static volatile boolean lastChannelTaken;
     /** The transport of the scenarios; Tomcat 10.1.48 and 11.0.22 are verified, so AUTO takes over. */
-    static volatile ServerTransport transport;
+    static volatile TransportRuntime transport;
     TestServer server;
 
     Transport transportMode() {
@@ -85,7 +90,7 @@ class ServletNetConnTest {
     @BeforeEach
     void start() {
         events.clear();
-        transport = ServerTransport.create(transportMode(), 1);
+        transport = new TransportRuntime(transportMode(), 1);
         server = TestServer.start(container(), new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {

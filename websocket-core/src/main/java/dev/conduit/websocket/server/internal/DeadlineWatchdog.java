@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * Enforces deadlines where the container has no socket timeout (Undertow): one daemon thread runs
  * an alarm at the deadline of each blocked call, which shuts down that half of the socket so the
  * call fails. The call is cancelled in the common case that it finishes in time. Belongs to a
- * {@link ServerTransport}, which stops it on close.
+ * {@link TransportRuntime}, which stops it on close.
  */
 final class DeadlineWatchdog {
     private final ScheduledThreadPoolExecutor timer;

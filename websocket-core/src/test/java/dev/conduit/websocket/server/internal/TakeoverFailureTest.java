@@ -1,5 +1,11 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
+import dev.conduit.websocket.server.ServerTransport;
+import dev.conduit.websocket.server.Transport;
+import dev.conduit.websocket.server.Upgrader;
+import dev.conduit.websocket.server.ConnHandler;
+import dev.conduit.websocket.server.EmbeddedTomcat;
+import dev.conduit.websocket.server.JdkClient;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.Message;
 import jakarta.servlet.http.HttpServlet;
@@ -37,7 +43,7 @@ class TakeoverFailureTest {
     final AtomicInteger notStarted = new AtomicInteger();
     final CountDownLatch notStartedLatch = new CountDownLatch(1);
     final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    final Logger transportLog = Logger.getLogger(ServerTransport.class.getName());
+    final Logger transportLog = Logger.getLogger(TransportRuntime.class.getName());
     final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -83,14 +89,14 @@ class TakeoverFailureTest {
 
     @BeforeEach
     void captureWarnings() {
-        ServerTransport.resetTurnedOffForTests();
+        TransportRuntime.resetTurnedOffForTests();
         transportLog.addHandler(capture);
     }
 
     @AfterEach
     void restore() {
         TakeoverStep.injectedFailure = null;
-        ServerTransport.resetTurnedOffForTests();
+        TransportRuntime.resetTurnedOffForTests();
         transportLog.removeHandler(capture);
         upgrader.close();
     }

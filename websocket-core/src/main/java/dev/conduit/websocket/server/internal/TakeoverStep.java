@@ -1,9 +1,9 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 /**
  * The steps of taking a connection's channel from Tomcat ({@link TomcatSocketLevers#takeChannel}),
  * in order. A failure before the point of no return leaves the connection with Tomcat; after it
- * the connection is lost. Either way the takeover is turned off ({@link ServerTransport}).
+ * the connection is lost. Either way the takeover is turned off ({@link TransportRuntime}).
  */
 enum TakeoverStep {
     LOOK_UP("look up Tomcat's poller, buffers and close flag", false),

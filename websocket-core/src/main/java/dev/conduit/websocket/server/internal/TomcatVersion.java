@@ -1,8 +1,8 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 /**
  * Tomcat's version ({@code org.apache.catalina.util.ServerInfo}) and whether the takeover is
- * verified on it ({@link ServerTransport#VERIFIED_TOMCAT}).
+ * verified on it ({@link dev.conduit.websocket.server.ServerTransport#VERIFIED_TOMCAT}).
  */
 final class TomcatVersion {
     private static final String SERVER_INFO = "org.apache.catalina.util.ServerInfo";

@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * thousand-connection test; backing off to 5 ms between looks was not enough).
  * <p>
  * The poller usually answers within a few hundred microseconds, so a waiter looks a few times
- * itself before it hands the condition over. The watch belongs to a {@link ServerTransport}, which
+ * itself before it hands the condition over. The watch belongs to a {@link TransportRuntime}, which
  * starts it with the first takeover and stops it on close.
  */
 final class TomcatPollerWatch implements Runnable {

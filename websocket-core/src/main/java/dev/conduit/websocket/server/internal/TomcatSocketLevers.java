@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -194,7 +194,7 @@ final class TomcatSocketLevers implements SocketLevers {
     }
 
     @Override
-    public TakenChannel takeChannel(ServerTransport transport) throws TakeoverException {
+    public TakenChannel takeChannel(TransportRuntime transport) throws TakeoverException {
         return directChannel == null ? null : new TomcatTakeover(socketWrapper, directChannel).take(transport);
     }
 

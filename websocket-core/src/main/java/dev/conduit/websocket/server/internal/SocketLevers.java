@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import jakarta.servlet.http.WebConnection;
 
@@ -52,7 +52,7 @@ interface SocketLevers {
      *         not wanted (nothing has changed then)
      * @throws TakeoverException when taking failed past the point of no return (the connection is lost)
      */
-    default TakenChannel takeChannel(ServerTransport transport) throws TakeoverException {
+    default TakenChannel takeChannel(TransportRuntime transport) throws TakeoverException {
         return null;
     }
 

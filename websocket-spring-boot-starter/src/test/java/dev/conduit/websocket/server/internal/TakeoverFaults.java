@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 /** Test access to the takeover's fault injection ({@link TakeoverStep#injectedFailure}) from the starter's tests. */
 public final class TakeoverFaults {
@@ -13,6 +13,6 @@ public final class TakeoverFaults {
     /** Stops injecting and turns the takeover back on. */
     public static void reset() {
         TakeoverStep.injectedFailure = null;
-        ServerTransport.resetTurnedOffForTests();
+        TransportRuntime.resetTurnedOffForTests();
     }
 }

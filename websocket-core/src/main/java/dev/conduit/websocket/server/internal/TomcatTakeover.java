@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -51,11 +51,11 @@ final class TomcatTakeover {
      * dropped the key, nothing of Tomcat's holds the key any more.
      *
      * Every step ({@link TakeoverStep}) is fenced: a failure turns the takeover off
-     * ({@link ServerTransport}); before the point of no return the connection stays with Tomcat.
+     * ({@link TransportRuntime}); before the point of no return the connection stays with Tomcat.
      *
      * @throws TakeoverException if taking failed past the point of no return: the connection is unusable
      */
-    SocketLevers.TakenChannel take(ServerTransport transport) throws TakeoverException {
+    SocketLevers.TakenChannel take(TransportRuntime transport) throws TakeoverException {
         if (directChannel == null) {
             return null;
         }
@@ -99,7 +99,7 @@ final class TomcatTakeover {
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             // Nothing has changed: this connection stays with Tomcat, later ones too.
-            ServerTransport.takeoverFailed(step, version, e);
+            TransportRuntime.takeoverFailed(step, version, e);
             return null;
         }
         // From here on the connection belongs to this code or to nobody.
@@ -130,7 +130,7 @@ final class TomcatTakeover {
             }
             return new SocketLevers.TakenChannel(directChannel, early, version);
         } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-            ServerTransport.takeoverFailed(step, version, e);
+            TransportRuntime.takeoverFailed(step, version, e);
             throw new TakeoverException(step, directChannel, e);
         }
     }

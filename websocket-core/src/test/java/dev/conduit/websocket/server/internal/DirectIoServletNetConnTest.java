@@ -1,5 +1,6 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
+import dev.conduit.websocket.server.Transport;
 /**
  * The transport tests again with the channel left to Tomcat ({@link Transport#CONTAINER}): direct
  * I/O while Tomcat's buffers are empty, Tomcat's blocking streams and poller for the waits.

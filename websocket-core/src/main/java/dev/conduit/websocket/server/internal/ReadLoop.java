@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * Once a second the loop also ends the connections whose key someone else cancelled (by closing
  * the channel), since their waiting threads would never hear of it otherwise.
  * <p>
- * Loops belong to a {@link ServerTransport}, which starts them when its first connection is taken
- * over and stops them on {@link ServerTransport#close()}; their number is its {@code readLoops}
+ * Loops belong to a {@link TransportRuntime}, which starts them when its first connection is taken
+ * over and stops them on {@link TransportRuntime#close()}; their number is its {@code readLoops}
  * (default: one per four processors, at least one).
  */
 final class ReadLoop implements Runnable {

@@ -1,10 +1,10 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 
 /** A takeover failed past its point of no return: the connection cannot be served. */
-final class TakeoverException extends IOException {
+public final class TakeoverException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient TakeoverStep step;
@@ -22,7 +22,7 @@ final class TakeoverException extends IOException {
     }
 
     /** @return the connection's channel, still open, for a last close frame */
-    SocketChannel channel() {
+    public SocketChannel channel() {
         return channel;
     }
 }

@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import dev.conduit.websocket.NetConn;
 import jakarta.servlet.ServletInputStream;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * at most {@value #WRITE_CHUNK} bytes because a container may copy a whole large write onto the
  * heap.
  * <p>
- * Taken channel (the {@link ServerTransport}'s takeover, on Tomcat's plaintext NIO connector): the
+ * Taken channel (the {@link TransportRuntime}'s takeover, on Tomcat's plaintext NIO connector): the
  * channel is taken from the container for the WebSocket's life ({@link SocketLevers#takeChannel})
  * and all I/O goes to a {@link ReadLoopNetConn}: a {@link ReadLoop} reads for the waiting handler
  * thread, writes go straight to the socket. Measured on the echo benchmarks: on Java 25 about
@@ -56,7 +56,7 @@ import java.util.concurrent.TimeUnit;
  * lands during a direct call closes the connection; an already interrupted thread uses the
  * container's streams.
  */
-final class ServletNetConn implements NetConn {
+final class ServletNetConn implements ServerNetConn {
     private static final System.Logger LOG = System.getLogger(ServletNetConn.class.getName());
     /** The most handed to the container per write call. */
     static final int WRITE_CHUNK = 64 * 1024;
@@ -99,11 +99,11 @@ final class ServletNetConn implements NetConn {
     /** The transport once the channel was taken from the container (then nothing else here does I/O), or null. */
     private final ReadLoopNetConn taken;
 
-    private final ServerTransport transport;
+    private final TransportRuntime transport;
 
     private ServletNetConn(WebConnection connection, ServletInputStream in, ServletOutputStream out,
                            SocketLevers levers, SocketAddress localAddress, SocketAddress remoteAddress,
-                           ReadLoopNetConn taken, ServerTransport transport) {
+                           ReadLoopNetConn taken, TransportRuntime transport) {
         this.taken = taken;
         this.transport = transport;
         this.connection = connection;
@@ -125,7 +125,7 @@ final class ServletNetConn implements NetConn {
      * @throws IllegalStateException when the container gives the connection no streams
      */
     static ServletNetConn open(WebConnection connection, SocketAddress local, SocketAddress remote,
-                               ServerTransport transport) throws TakeoverException {
+                               TransportRuntime transport) throws TakeoverException {
         ServletInputStream in;
         ServletOutputStream out;
         try {
@@ -142,7 +142,7 @@ final class ServletNetConn implements NetConn {
                 TakeoverStep.REGISTER.enter();
                 taken = new ReadLoopNetConn(channel.channel(), channel.early(), local, remote, transport.nextReadLoop());
             } catch (IOException | RuntimeException e) {
-                ServerTransport.takeoverFailed(TakeoverStep.REGISTER, channel.containerVersion(), e);
+                TransportRuntime.takeoverFailed(TakeoverStep.REGISTER, channel.containerVersion(), e);
                 throw new TakeoverException(TakeoverStep.REGISTER, channel.channel(), e);
             }
         }
@@ -453,17 +453,13 @@ final class ServletNetConn implements NetConn {
         return taken != null;
     }
 
-    /**
-     * Called on the container thread once the handler has returned, before the Conn is closed:
-     * nobody reads any more, so the close can go through the container ({@link #endOfHandler}),
-     * which flushes what it still buffers instead of cutting the socket under it.
-     */
-    void handlerReturned() {
+    @Override
+    public void handlerReturned() {
         handlerReturned = true;
     }
 
-    /** Called on the container thread when the handler has finished: hands the socket back to be closed. */
-    void endOfHandler() {
+    @Override
+    public void endOfHandler() {
         closed = true;
         if (taken != null) {
             taken.release(); // off the read loop, so that the container's close really closes the socket

@@ -1,4 +1,4 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
 import dev.conduit.websocket.frame.FrameReader;
 import java.lang.reflect.Field;

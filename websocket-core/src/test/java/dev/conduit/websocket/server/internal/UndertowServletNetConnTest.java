@@ -1,5 +1,6 @@
-package dev.conduit.websocket.server;
+package dev.conduit.websocket.server.internal;
 
+import dev.conduit.websocket.server.TestServer;
 /** The transport tests on Undertow (no socket timeouts there: those tests are skipped). */
 class UndertowServletNetConnTest extends ServletNetConnTest {
     @Override
