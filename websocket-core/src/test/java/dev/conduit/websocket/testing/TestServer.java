@@ -47,7 +47,20 @@ public final class TestServer implements Closeable {
      * @throws IOException if binding fails
      */
     public static TestServer start(Handler handler) throws IOException {
-        return new TestServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), handler);
+        return start(0, handler);
+    }
+
+    /**
+     * @param port the port to bind (0 for any), such as a closed server's to restart it
+     * @param handler handles each connection
+     * @return a plain TCP server
+     * @throws IOException if binding fails
+     */
+    public static TestServer start(int port, Handler handler) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        return new TestServer(s, handler);
     }
 
     /**

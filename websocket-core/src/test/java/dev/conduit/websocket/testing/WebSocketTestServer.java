@@ -45,10 +45,10 @@ public final class WebSocketTestServer implements Closeable {
     private final BlockingQueue<RequestHead> requests = new LinkedBlockingQueue<>();
     private final BlockingQueue<Throwable> endings = new LinkedBlockingQueue<>();
 
-    private WebSocketTestServer(SSLContext tls, List<String> subprotocols, ConnHandler handler) throws IOException {
+    private WebSocketTestServer(SSLContext tls, int port, List<String> subprotocols, ConnHandler handler) throws IOException {
         this.subprotocols = subprotocols;
         this.handler = handler;
-        this.server = tls == null ? TestServer.start(this::handle) : TestServer.startTls(tls, this::handle);
+        this.server = tls == null ? TestServer.start(port, this::handle) : TestServer.startTls(tls, this::handle);
     }
 
     /**
@@ -57,7 +57,17 @@ public final class WebSocketTestServer implements Closeable {
      * @throws IOException if binding fails
      */
     public static WebSocketTestServer start(ConnHandler handler) throws IOException {
-        return new WebSocketTestServer(null, List.of(), handler);
+        return new WebSocketTestServer(null, 0, List.of(), handler);
+    }
+
+    /**
+     * @param port the port to bind, such as a closed server's to restart it on the same URL
+     * @param handler serves each connection
+     * @return a plain server
+     * @throws IOException if binding fails
+     */
+    public static WebSocketTestServer start(int port, ConnHandler handler) throws IOException {
+        return new WebSocketTestServer(null, port, List.of(), handler);
     }
 
     /**
@@ -68,7 +78,7 @@ public final class WebSocketTestServer implements Closeable {
      * @throws IOException if binding fails
      */
     public static WebSocketTestServer start(SSLContext tls, List<String> subprotocols, ConnHandler handler) throws IOException {
-        return new WebSocketTestServer(tls, subprotocols, handler);
+        return new WebSocketTestServer(tls, 0, subprotocols, handler);
     }
 
     /** A handler that echoes every data message until the connection ends. */
