@@ -8,8 +8,8 @@ package dev.conduit.websocket.server.internal;
 enum TakeoverStep {
     LOOK_UP("look up Tomcat's poller, buffers and close flag", false),
     CHECK_STATE("check the connection's state in Tomcat", false),
+    AWAIT_POLLER_ROUND("wait for Tomcat's poller to leave the connection's dispatch", false),
     COPY_READ_AHEAD("copy the bytes Tomcat read past the upgrade request", true),
-    AWAIT_POLLER_ROUND("wait for Tomcat's poller to leave the connection's dispatch", true),
     HOLD_CLOSE("hold off Tomcat's close", true),
     DROP_KEY("take the connection off Tomcat's poller", true),
     REGISTER("register the connection with a read loop", true);

@@ -62,14 +62,26 @@ final class TomcatPollerWatch implements Runnable {
         }
     }
 
+    /** The condition did not hold within the budget: Tomcat's poller is late (or does not do what the takeover expects). */
+    static final class LateException extends IOException {
+        LateException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Returns once {@code condition} holds.
      *
      * @param condition the poller's progress; may be called on the watch thread
-     * @param failure what the IOException says when the condition does not hold within 10 s
-     * @throws IOException when it does not hold within 10 s
+     * @param failure what the exception says when the condition does not hold in time
+     * @param budgetNanos how long to wait
+     * @param extendWhile while this holds, the wait goes on past the budget, up to {@code limitNanos}
+     * @param limitNanos the longest wait, extended or not
+     * @throws LateException when the condition does not hold in time
+     * @throws IOException when the watch is closed
      */
-    void await(BooleanSupplier condition, String failure) throws IOException {
+    void await(BooleanSupplier condition, String failure, long budgetNanos, BooleanSupplier extendWhile,
+               long limitNanos) throws IOException {
         for (long pause : OWN_PAUSES_NANOS) {
             if (condition.getAsBoolean()) {
                 return;
@@ -86,20 +98,27 @@ final class TomcatPollerWatch implements Runnable {
             throw new IOException(failure + " (the server transport is closed)");
         }
         LockSupport.unpark(thread);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long start = System.nanoTime();
         while (!waiter.met) {
-            long left = deadline - System.nanoTime();
+            long waited = System.nanoTime() - start;
+            long left = budgetNanos - waited;
+            if (left <= 0 && waited < limitNanos && extendWhile.getAsBoolean()) {
+                left = Math.min(limitNanos - waited, TimeUnit.SECONDS.toNanos(1)); // look at extendWhile again then
+            }
             if (left <= 0) {
                 waiting.remove(waiter);
                 if (condition.getAsBoolean()) {
                     return;
                 }
-                throw new IOException(failure);
+                throw new LateException(failure + " within " + TimeUnit.NANOSECONDS.toMillis(waited) + " ms");
             }
             LockSupport.parkNanos(waiter, left);
         }
+        if (stopped && !condition.getAsBoolean()) {
+            throw new IOException(failure + " (the server transport is closed)");
+        }
         if (!condition.getAsBoolean()) { // the watch saw it hold, or failed to look: look once more here
-            throw new IOException(failure);
+            throw new LateException(failure);
         }
     }
 

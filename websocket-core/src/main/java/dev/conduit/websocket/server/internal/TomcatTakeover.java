@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,6 +17,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * timeouts and shutdown ({@link TomcatSocketLevers}) and the buffers ({@link TomcatBuffers}).
  */
 final class TomcatTakeover {
+    /** How long a takeover waits for Tomcat's poller to handle its event once the poller has been seen to. */
+    private static final long ROUND_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long it waits while the poller has never been seen to handle such an event in this JVM. */
+    private static final long UNPROVEN_ROUND_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How long it waits for the poller's select to drop the key (the poller has just shown it is alive). */
+    private static final long DROP_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /**
+     * Whether Tomcat's poller has handled a takeover's event in this JVM: from then on a late
+     * poller is load, not a Tomcat that behaves otherwise.
+     */
+    private static final AtomicBoolean ROUND_SEEN = new AtomicBoolean();
+    /** Tests only: a shorter budget than {@link #ROUND_BUDGET_NANOS}, or 0. */
+    static volatile long roundBudgetNanosForTests;
+
     private final Object socketWrapper;
     private final SocketChannel directChannel;
 
@@ -52,6 +67,9 @@ final class TomcatTakeover {
      *
      * Every step ({@link TakeoverStep}) is fenced: a failure turns the takeover off
      * ({@link TransportRuntime}); before the point of no return the connection stays with Tomcat.
+     * Waiting for the poller comes before that point: a poller that is late because the machine is
+     * busy (a thousand upgrades at once on two cores) leaves the connection with Tomcat and the
+     * takeover on; only a poller never seen to handle the event in this JVM turns it off.
      *
      * @throws TakeoverException if taking failed past the point of no return: the connection is unusable
      */
@@ -97,6 +115,19 @@ final class TomcatTakeover {
                         + (key == null ? "none" : key.isValid() ? "interest " + key.interestOps()
                         + (key.attachment() == socketWrapper ? "" : ", another attachment") : "cancelled"));
             }
+            step = TakeoverStep.AWAIT_POLLER_ROUND;
+            step.enter();
+            round.await(poller, socketWrapper, watch);
+            ROUND_SEEN.set(true);
+        } catch (TomcatPollerWatch.LateException e) {
+            if (!ROUND_SEEN.get()) {
+                TransportRuntime.takeoverFailed(step, version, e); // never seen to work: Tomcat behaves otherwise
+            } else {
+                TransportRuntime.takeoverLate(version, e); // a busy machine: this connection stays with Tomcat
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // the transport is closing: this connection stays with Tomcat
         } catch (ReflectiveOperationException | RuntimeException e) {
             // Nothing has changed: this connection stays with Tomcat, later ones too.
             TransportRuntime.takeoverFailed(step, version, e);
@@ -111,9 +142,6 @@ final class TomcatTakeover {
             byte[] early = new byte[readBuffer.remaining()];
             readBuffer.get(early);
             handler.getClass().getMethod("reset").invoke(handler); // both empty now
-            step = TakeoverStep.AWAIT_POLLER_ROUND;
-            step.enter();
-            round.await(poller, socketWrapper, watch);
             step = TakeoverStep.HOLD_CLOSE;
             step.enter();
             if (!wrapperClosed.compareAndSet(false, true)) {
@@ -160,17 +188,23 @@ final class TomcatTakeover {
                     socketWrapper.getClass().getMethod("interestOps", int.class));
         }
 
+        /**
+         * Leaves the marker in place when the poller is late: Tomcat's own interest tests ignore it,
+         * and the event still queued overwrites it.
+         */
         void await(Object poller, Object socketWrapper, TomcatPollerWatch watch)
                 throws ReflectiveOperationException, IOException {
             setOps.invoke(socketWrapper, MARKER);
             addEvent.invoke(poller, newEvent.newInstance(socketWrapper, 0));
+            long budget = roundBudgetNanosForTests > 0 ? roundBudgetNanosForTests : ROUND_BUDGET_NANOS;
             watch.await(() -> {
                 try {
                     return (Integer) getOps.invoke(socketWrapper) != MARKER;
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException("Tomcat's interest set not readable", e);
                 }
-            }, "Tomcat's poller did not handle its event queue within 10 s");
+            }, "Tomcat's poller did not handle its event queue", budget, () -> !ROUND_SEEN.get(),
+                    UNPROVEN_ROUND_LIMIT_NANOS);
         }
     }
 
@@ -181,7 +215,7 @@ final class TomcatTakeover {
      */
     private void awaitDropped(Selector selector, TomcatPollerWatch watch) throws IOException {
         selector.wakeup();
-        watch.await(() -> !directChannel.isRegistered(),
-                "Tomcat's poller did not drop the connection's key within 10 s");
+        watch.await(() -> !directChannel.isRegistered(), "Tomcat's poller did not drop the connection's key",
+                DROP_BUDGET_NANOS, () -> false, DROP_BUDGET_NANOS);
     }
 }

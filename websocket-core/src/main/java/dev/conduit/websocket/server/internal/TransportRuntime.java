@@ -19,6 +19,8 @@ public final class TransportRuntime implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TransportRuntime.class.getName());
     /** Why the takeover was turned off, JVM-wide (Tomcat's classes do not change), or null. */
     private static final AtomicReference<String> TURNED_OFF = new AtomicReference<>();
+    /** Whether a takeover that found Tomcat's poller late has logged its WARN. */
+    private static final AtomicBoolean LATE_WARNED = new AtomicBoolean();
 
     private final Transport mode;
     private final int readLoops;
@@ -122,6 +124,20 @@ public final class TransportRuntime implements AutoCloseable {
                     + " (set conduit.websocket.transport=container to choose that from the start)", cause);
         } else {
             LOG.log(System.Logger.Level.DEBUG, "websocket: the Tomcat channel takeover failed again at " + what, cause);
+        }
+    }
+
+    /**
+     * A takeover found Tomcat's poller late (a busy machine) and left its connection with Tomcat's
+     * streams; the takeover stays on. The first such connection logs one WARN, later ones DEBUG.
+     */
+    static void takeoverLate(String tomcatVersion, Throwable cause) {
+        String what = "websocket: " + cause.getMessage() + " (Tomcat " + tomcatVersion + "); the connection uses"
+                + " Tomcat's streams and the takeover stays on for the next ones";
+        if (LATE_WARNED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, what + " (later ones log at DEBUG)");
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, what);
         }
     }
 
