@@ -4,12 +4,14 @@ import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -23,6 +25,9 @@ import org.springframework.context.SmartLifecycle;
  * this lifecycle, stopping before the web server's graceful shutdown, refuses new upgrades, sends
  * close 1001 (going away) to every open connection and waits up to the shutdown timeout for their
  * handlers to end; connections still open then are closed abruptly.
+ *
+ * <p>It also knows each open connection ({@link OpenConnection}: id, endpoint, principal, peer,
+ * opening time, attributes), by id and by principal name, for the {@code WebSocketConnections} bean.
  */
 public final class ConnectionRegistry implements SmartLifecycle {
     /**
@@ -44,7 +49,7 @@ public final class ConnectionRegistry implements SmartLifecycle {
     private final long handoverTimeoutNanos;
     private final AtomicInteger reserved = new AtomicInteger();
     private final Set<Reservation> pending = ConcurrentHashMap.newKeySet();
-    private final Set<Conn> open = ConcurrentHashMap.newKeySet();
+    private final OpenConnectionIndex open = new OpenConnectionIndex();
     private final Object lock = new Object();
     private volatile boolean running;
     private volatile boolean accepting = true;
@@ -170,14 +175,29 @@ public final class ConnectionRegistry implements SmartLifecycle {
      * @return false if the application began stopping meanwhile: the caller closes it with 1001
      */
     public boolean opened(Reservation reservation, Conn conn) {
+        return opened(reservation, conn, null, null) != null;
+    }
+
+    /**
+     * Registers a connection whose handler starts now, taking over its reservation, with what it
+     * is: its endpoint, principal and peer.
+     *
+     * @param reservation the place reserved before the upgrade
+     * @param conn the connection
+     * @param endpoint the endpoint's path template
+     * @param info the handshake snapshot (principal, remote address), or {@code null}
+     * @return the registered connection, or {@code null} if the application began stopping
+     *         meanwhile: the caller closes it with 1001 (it stays registered until {@link #closed})
+     */
+    public OpenConnection opened(Reservation reservation, Conn conn, String endpoint, HandshakeInfo info) {
         if (reservation.state.compareAndSet(Reservation.PENDING, Reservation.DONE)) {
             pending.remove(reservation);
         } else {
             // The reservation expired, yet the connection arrived: count it again.
             reserved.incrementAndGet();
         }
-        open.add(conn);
-        return accepting;
+        OpenConnection c = open.add(conn, endpoint, info);
+        return accepting ? c : null;
     }
 
     /**
@@ -189,6 +209,34 @@ public final class ConnectionRegistry implements SmartLifecycle {
         if (open.remove(conn)) {
             release();
         }
+    }
+
+    /** @return the connections whose handler runs now, in no particular order */
+    public Collection<OpenConnection> connections() {
+        return open.all();
+    }
+
+    /**
+     * @param id a connection's id
+     * @return the open connection, or {@code null}
+     */
+    public OpenConnection connection(String id) {
+        return open.byId(id);
+    }
+
+    /**
+     * @param principal a principal name
+     * @return the principal's open connections
+     */
+    public List<OpenConnection> connectionsOf(String principal) {
+        return open.byPrincipal(principal);
+    }
+
+    /**
+     * @param listener told, on the handler's thread, when a registered connection's handler ended
+     */
+    public void onClosed(Consumer<OpenConnection> listener) {
+        open.onClosed(listener);
     }
 
     private void release() {
@@ -233,7 +281,7 @@ public final class ConnectionRegistry implements SmartLifecycle {
     private void closeAll() {
         accepting = false;
         running = false;
-        List<Conn> conns = List.copyOf(open);
+        List<Conn> conns = open.conns();
         if (conns.isEmpty() && reserved.get() == 0) {
             return;
         }
@@ -252,7 +300,7 @@ public final class ConnectionRegistry implements SmartLifecycle {
                 }
             }
         }
-        List<Conn> left = List.copyOf(open);
+        List<Conn> left = open.conns();
         if (!left.isEmpty()) {
             log.info("{} WebSocket connections did not end within {} after close 1001; closing them", left.size(), shutdownTimeout);
             for (Conn conn : left) {

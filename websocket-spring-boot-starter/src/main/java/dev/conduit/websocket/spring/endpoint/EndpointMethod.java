@@ -19,7 +19,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 
 /**
  * A {@code @WebSocketEndpoint} handler method with its parameters resolved once at start-up: each
- * parameter is bound to the connection, the handshake snapshot, a path variable or the principal.
+ * parameter is bound to the connection, the handshake snapshot, the connection's attributes, a path
+ * variable or the principal.
  */
 public final class EndpointMethod {
     private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
@@ -58,18 +59,20 @@ public final class EndpointMethod {
             PathVariable pathVariable = parameter.getParameterAnnotation(PathVariable.class);
             if (type == Conn.class) {
                 conns++;
-                sources.add((conn, info) -> conn);
+                sources.add((conn, info, attributes) -> conn);
             } else if (type == HandshakeInfo.class) {
-                sources.add((conn, info) -> info);
+                sources.add((conn, info, attributes) -> info);
+            } else if (type == ConnectionAttributes.class) {
+                sources.add((conn, info, attributes) -> attributes);
             } else if (pathVariable != null && Map.class.isAssignableFrom(type)) {
-                sources.add((conn, info) -> info.pathVariables());
+                sources.add((conn, info, attributes) -> info.pathVariables());
             } else if (pathVariable != null) {
                 sources.add(pathVariableSource(method, parameter, pathVariable, pathVariableNames, conversionService));
             } else if (Principal.class.isAssignableFrom(type)) {
-                sources.add((conn, info) -> type.isInstance(info.principal()) ? info.principal() : null);
+                sources.add((conn, info, attributes) -> type.isInstance(info.principal()) ? info.principal() : null);
             } else {
                 throw new IllegalStateException("@WebSocketEndpoint method " + describe(method) + ": cannot supply parameter "
-                        + i + " of type " + type.getName() + " (supported: Conn, HandshakeInfo, Principal, @PathVariable)");
+                        + i + " of type " + type.getName() + " (supported: Conn, HandshakeInfo, ConnectionAttributes, Principal, @PathVariable)");
             }
         }
         if (conns != 1) {
@@ -97,7 +100,7 @@ public final class EndpointMethod {
             throw new IllegalStateException("@WebSocketEndpoint method " + describe(method) + ": cannot convert path variable '"
                     + name + "' to " + target);
         }
-        return (conn, info) -> conversionService.convert(info.pathVariables().get(name), TypeDescriptor.valueOf(String.class), target);
+        return (conn, info, attributes) -> conversionService.convert(info.pathVariables().get(name), TypeDescriptor.valueOf(String.class), target);
     }
 
     /**
@@ -108,9 +111,23 @@ public final class EndpointMethod {
      * @throws Exception whatever the handler threw
      */
     public void invoke(Conn conn, HandshakeInfo info) throws Exception {
+        invoke(conn, info, null);
+    }
+
+    /**
+     * Calls the method for one connection.
+     *
+     * @param conn the connection
+     * @param info the handshake snapshot
+     * @param attributes the connection's attributes in the registry, or {@code null} when it is not
+     *        registered (a {@link ConnectionAttributes} parameter then gets attributes nobody sees)
+     * @throws Exception whatever the handler threw
+     */
+    public void invoke(Conn conn, HandshakeInfo info, ConnectionAttributes attributes) throws Exception {
+        ConnectionAttributes own = attributes != null ? attributes : new ConnectionAttributes(null);
         Object[] args = new Object[arguments.size()];
         for (int i = 0; i < args.length; i++) {
-            args[i] = arguments.get(i).resolve(conn, info);
+            args[i] = arguments.get(i).resolve(conn, info, own);
         }
         try {
             method.invoke(bean, args);
@@ -147,6 +164,6 @@ public final class EndpointMethod {
 
     @FunctionalInterface
     private interface ArgumentSource {
-        Object resolve(Conn conn, HandshakeInfo info);
+        Object resolve(Conn conn, HandshakeInfo info, ConnectionAttributes attributes);
     }
 }

@@ -193,14 +193,15 @@ public final class WebSocketEndpointHandler {
     private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info,
             List<HandlerContextPropagator.Snapshot> snapshots) {
         try {
-            if (!registry.opened(reservation, conn)) {
+            OpenConnection registered = registry.opened(reservation, conn, path, info);
+            if (registered == null) {
                 close(conn, WebSocket.CLOSE_GOING_AWAY, "server shutting down");
                 return;
             }
             conn.setReadLimit(readLimit); // 0: none (a compressed message keeps the core's inflated bound)
             ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout, registry.supervisionThreads());
             try {
-                invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info, snapshots);
+                invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info, registered.attributes(), snapshots);
                 close(conn, WebSocket.CLOSE_NORMAL_CLOSURE, "");
             } catch (IOException e) {
                 // The connection ended or failed (peer close, EOF, deadline, read limit): no application error.
@@ -241,14 +242,15 @@ public final class WebSocketEndpointHandler {
     }
 
     // The request's state is in place for the handler method only, and undone in reverse order after it.
-    private void invoke(Conn conn, HandshakeInfo info, List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
+    private void invoke(Conn conn, HandshakeInfo info, ConnectionAttributes attributes,
+            List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
         Deque<HandlerContextPropagator.Scope> scopes = new ArrayDeque<>(snapshots.size());
         Throwable failure = null;
         try {
             for (HandlerContextPropagator.Snapshot snapshot : snapshots) {
                 scopes.push(snapshot.restore());
             }
-            method.invoke(conn, info);
+            method.invoke(conn, info, attributes);
         } catch (Throwable e) {
             failure = e;
             throw e;

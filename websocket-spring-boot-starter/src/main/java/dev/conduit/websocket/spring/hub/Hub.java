@@ -57,6 +57,14 @@ public class Hub {
 
     private final Map<String, Set<Subscriber>> topics = new ConcurrentHashMap<>();
     private final Map<Conn, Subscriber> subscribers = new ConcurrentHashMap<>();
+    /**
+     * Topics starting with this are the library's own (the principal messages of
+     * {@code WebSocketConnections}): they cannot be joined or broadcast to, and what the relay
+     * brings on them goes to their {@linkplain #receiveReserved receiver}.
+     */
+    public static final String RESERVED_TOPIC_PREFIX = "$conduit:";
+
+    private final Map<String, HubRelay.Receiver> reserved = new ConcurrentHashMap<>();
     /** The default bound on the payload bytes queued for one connection. */
     public static final long DEFAULT_QUEUE_BYTES = 8L * 1024 * 1024;
 
@@ -106,11 +114,19 @@ public class Hub {
             relay.start(new HubRelay.Receiver() {
                 @Override
                 public void deliver(String topic, int messageType, byte[] data) {
+                    if (topic.startsWith(RESERVED_TOPIC_PREFIX)) {
+                        deliverReserved(topic, messageType, data);
+                        return;
+                    }
                     deliverLocally(topic, new PreparedMessage(messageType, data), null);
                 }
 
                 @Override
                 public void deliver(RelayedMessage message) {
+                    if (message.topic().startsWith(RESERVED_TOPIC_PREFIX)) {
+                        deliverReserved(message.topic(), message.messageType(), message.data());
+                        return;
+                    }
                     deliverLocally(message.topic(), new PreparedMessage(message.messageType(), message.data()), message);
                 }
             });
@@ -170,7 +186,7 @@ public class Hub {
     }
 
     private Subscriber join(String topic, Conn conn, boolean withIds, boolean recover) {
-        Objects.requireNonNull(topic, "topic");
+        checkNotReserved(topic);
         Subscriber subscriber = subscribers.computeIfAbsent(conn, c -> new Subscriber(this, c, queueCapacity, queueBytes));
         if (withIds) {
             subscriber.withIds = true;
@@ -249,7 +265,7 @@ public class Hub {
      * @param data the payload (copied)
      */
     public void broadcast(String topic, int messageType, byte[] data) {
-        Objects.requireNonNull(topic, "topic");
+        checkNotReserved(topic);
         if (messageType != WebSocket.TEXT_MESSAGE && messageType != WebSocket.BINARY_MESSAGE) {
             throw new IllegalArgumentException("Only text and binary messages can be broadcast: " + messageType);
         }
@@ -261,6 +277,65 @@ public class Hub {
         if (relay != null) {
             // The prepared message copied the payload, so the caller may reuse its array.
             relay.publish(topic, messageType, message.data());
+        }
+    }
+
+    private static void checkNotReserved(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        if (topic.startsWith(RESERVED_TOPIC_PREFIX)) {
+            throw new IllegalArgumentException("Topics starting with " + RESERVED_TOPIC_PREFIX + " are reserved: " + topic);
+        }
+    }
+
+    /**
+     * Hands a message on a reserved topic to the other instances, and only to them: the caller
+     * delivers to this instance's connections itself, and the receivers of the other instances
+     * (see {@link #receiveReserved}) to theirs. The relay signs it (when it has a secret) and bounds
+     * it as any broadcast. A relay that delivers its own messages too brings it back to this
+     * instance's receiver, which recognises and skips it.
+     *
+     * @param topic a topic starting with {@link #RESERVED_TOPIC_PREFIX}
+     * @param messageType text or binary
+     * @param data the payload (kept by the relay: the caller must not modify it)
+     * @return false without a relay (nothing to do)
+     */
+    public boolean relayReserved(String topic, int messageType, byte[] data) {
+        if (!topic.startsWith(RESERVED_TOPIC_PREFIX)) {
+            throw new IllegalArgumentException("Not a reserved topic: " + topic);
+        }
+        if (relay == null) {
+            return false;
+        }
+        relay.publish(topic, messageType, data);
+        return true;
+    }
+
+    /**
+     * @param topic a topic starting with {@link #RESERVED_TOPIC_PREFIX}
+     * @param receiver what the relay brings on it from the other instances goes here, on the relay's
+     *        thread (it must not block)
+     */
+    public void receiveReserved(String topic, HubRelay.Receiver receiver) {
+        if (!topic.startsWith(RESERVED_TOPIC_PREFIX)) {
+            throw new IllegalArgumentException("Not a reserved topic: " + topic);
+        }
+        reserved.put(topic, Objects.requireNonNull(receiver, "receiver"));
+    }
+
+    /** @return whether broadcasts reach other instances */
+    public boolean relayed() {
+        return relay != null;
+    }
+
+    private void deliverReserved(String topic, int messageType, byte[] data) {
+        HubRelay.Receiver receiver = reserved.get(topic);
+        if (receiver == null) {
+            return;
+        }
+        try {
+            receiver.deliver(topic, messageType, data);
+        } catch (RuntimeException e) {
+            log.warn("The receiver of reserved topic {} failed", topic, e);
         }
     }
 

@@ -26,6 +26,7 @@ public final class WsClient implements WebSocket.Listener {
 
     public final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
     public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    public volatile String closeReason;
     public final AtomicInteger pings = new AtomicInteger();
     private final StringBuilder text = new StringBuilder();
     private final List<byte[]> binary = new ArrayList<>();
@@ -129,6 +130,7 @@ public final class WsClient implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closeCode.complete(statusCode);
         return null;
     }
