@@ -83,7 +83,7 @@ class MetricsIntegrationTests {
             JsonNode body = websockets();
             List<String> paths = new ArrayList<>();
             body.get("endpoints").forEach(e -> paths.add(e.get("path").asText()));
-            assertThat(paths).containsExactlyInAnyOrder("/echo", "/chat", "/json", "/keepalive", "/stream", "/ticker");
+            assertThat(paths).containsExactlyInAnyOrder("/echo", "/chat", "/json", "/keepalive", "/stream", "/ticker", "/secure/echo");
             assertThat(endpoint(body, "/chat").get("totals").get("opened").asLong()).isEqualTo(1);
             assertThat(endpoint(body, "/ticker").get("activeConnections").asLong()).isZero();
             assertThat(body.get("maxConnections").asInt()).isEqualTo(2000);
