@@ -39,13 +39,24 @@ public interface ConnHandler {
     void accept(Conn conn) throws Exception;
 
     /**
-     * Called instead of {@link #accept} when the upgraded connection failed before it could be
-     * handed over (the server could not set up its transport); the connection is closed already
-     * and {@link dev.conduit.websocket.ConnListener#error} (kind {@code TRANSPORT}) was told. For
-     * releasing what the upgrade reserved for the connection.
+     * Called instead of {@link #accept} when the upgraded connection could not be handed over:
+     * the server could not set up its transport ({@link dev.conduit.websocket.ConnListener#error}
+     * kind {@code TRANSPORT}), or the handshake timeout passed before the container handed it
+     * over (kind {@code TIMEOUT}). The connection is closed already. For releasing what the
+     * upgrade reserved for the connection.
      *
-     * @param cause why the connection could not be set up
+     * @param cause why the connection could not be started
      */
     default void notStarted(Throwable cause) {
+    }
+
+    /**
+     * Called once after {@link #accept} returned or threw and the connection was closed (its
+     * closing handshake done or timed out). Exactly one of {@link #notStarted} and this is called
+     * for every upgrade: the place for releasing what the upgrade reserved for the connection.
+     *
+     * @param conn the closed connection
+     */
+    default void ended(Conn conn) {
     }
 }

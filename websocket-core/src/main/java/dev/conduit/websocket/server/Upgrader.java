@@ -95,6 +95,7 @@ public final class Upgrader implements AutoCloseable {
     private final ConnListener listener;
     private final long readLimit;
     private final Duration controlTimeout;
+    private final Duration closeTimeout;
     private final Transport transport;
     private final int readLoops;
     private final ServerTransport serverTransport;
@@ -131,6 +132,7 @@ public final class Upgrader implements AutoCloseable {
         this.listener = b.listener;
         this.readLimit = b.readLimit;
         this.controlTimeout = b.controlTimeout;
+        this.closeTimeout = b.closeTimeout;
     }
 
     /** @return a builder with gorilla's defaults */
@@ -166,6 +168,7 @@ public final class Upgrader implements AutoCloseable {
         b.listener = listener;
         b.readLimit = readLimit;
         b.controlTimeout = controlTimeout;
+        b.closeTimeout = closeTimeout;
         return b;
     }
 
@@ -239,7 +242,8 @@ public final class Upgrader implements AutoCloseable {
         upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, listener, handlerErrorHandler,
                 address(request.getLocalAddr(), request.getLocalPort()),
                 address(request.getRemoteAddr(), request.getRemotePort()),
-                handshakeTimeout == null ? 0 : System.nanoTime() + handshakeTimeout.toNanos(), serverTransport));
+                handshakeTimeout == null ? 0 : System.nanoTime() + handshakeTimeout.toNanos(), closeTimeout,
+                serverTransport));
     }
 
     /** @return the transport serving this upgrader's connections (shared with its variants) */
@@ -322,6 +326,16 @@ public final class Upgrader implements AutoCloseable {
     /** @return how long an automatic pong or close reply may take to go out */
     public Duration controlTimeout() {
         return controlTimeout;
+    }
+
+    /** @return told when a handler throws */
+    public HandlerErrorHandler handlerErrorHandler() {
+        return handlerErrorHandler;
+    }
+
+    /** @return how long the closing handshake after a handler ends waits for the peer's close reply */
+    public Duration closeTimeout() {
+        return closeTimeout;
     }
 
     /** @return the listener given to new connections */
@@ -409,6 +423,7 @@ public final class Upgrader implements AutoCloseable {
         private ConnListener listener = ConnListener.NONE;
         private long readLimit;
         private Duration controlTimeout = ConnSettings.DEFAULT_CONTROL_TIMEOUT;
+        private Duration closeTimeout = Duration.ofSeconds(1);
         private Transport transport = Transport.AUTO;
         private int readLoops;
         private ServerTransport serverTransport;
@@ -679,6 +694,21 @@ public final class Upgrader implements AutoCloseable {
                 throw new IllegalArgumentException("websocket: the control frame timeout must be positive, was " + timeout);
             }
             this.controlTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long the closing handshake at the end of a handler waits for the peer's close reply
+         * before the socket is closed (default 1 s, gorilla's wait for control frames).
+         *
+         * @param timeout a positive duration
+         * @return this
+         */
+        public Builder closeTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("websocket: the close timeout must be positive, was " + timeout);
+            }
+            this.closeTimeout = timeout;
             return this;
         }
 

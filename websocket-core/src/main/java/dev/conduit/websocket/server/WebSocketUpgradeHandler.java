@@ -27,14 +27,17 @@ import java.time.Instant;
  * written. {@code init} runs the application's {@link ConnHandler} to its end on this container
  * thread; with the container's streams this thread is the one that reads, with the takeover a
  * read loop reads for it. When {@code init} returns, the container closes the socket.
- * A connection whose transport cannot be set up is closed (1011 where possible), reported to the
- * {@link ConnListener} (kind {@code TRANSPORT}) and to {@link ConnHandler#notStarted}. Not for
- * direct use.
+ * <p>
+ * It owns the connection's lifecycle, so that frameworks on top add to it rather than repeat it:
+ * the read limit and settings are applied when the Conn opens; a handler that throws gets close
+ * 1011 and is reported; every connection ends with the closing handshake, bounded by the
+ * upgrader's close timeout; then the handler hears {@link ConnHandler#ended}. A connection that
+ * cannot be started (its transport fails, or the handshake timeout passed before the container
+ * handed it over) is closed (1011 where possible), reported to the {@link ConnListener} and to
+ * {@link ConnHandler#notStarted} instead. Not for direct use.
  */
 public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgradeHandler.class.getName());
-    /** How long the end of a handler waits for the peer's close reply (gorilla's control-frame wait). */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
     /** An unmasked close frame with code 1011 (internal error) and no reason. */
     private static final byte[] INTERNAL_ERROR_CLOSE_FRAME = {(byte) 0x88, 0x02, 0x03, (byte) 0xF3};
 
@@ -71,14 +74,13 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             transportFailed(p, connection, e);
             return;
         }
-        Conn conn = null;
+        Conn conn = start(p, netConn);
+        if (conn == null) {
+            netConn.handlerReturned();
+            netConn.endOfHandler();
+            return;
+        }
         try {
-            if (p.handoverDeadlineNanos() != 0 && System.nanoTime() - p.handoverDeadlineNanos() > 0) {
-                LOG.log(System.Logger.Level.DEBUG, "websocket: handshake timeout passed before the container handed"
-                        + " over the connection from {0}; closing it", p.remoteAddress());
-                return;
-            }
-            conn = WebSocketConn.open(netConn, p.settings());
             p.handler().accept(conn);
         } catch (Throwable t) {
             if (endsConnection(t)) {
@@ -91,11 +93,40 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             }
         } finally {
             netConn.handlerReturned();
-            if (conn != null) {
-                closeGracefully(conn);
-            }
+            closeGracefully(conn, p.closeTimeout());
             netConn.endOfHandler();
+            try {
+                p.handler().ended(conn);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "websocket: ConnHandler.ended threw", e);
+            }
         }
+    }
+
+    /**
+     * Opens the Conn for the handler, or reports why not: the handshake timeout passed before the
+     * container handed the connection over, or the Conn could not be set up. Either way the
+     * handler hears {@link ConnHandler#notStarted} and {@code null} is returned.
+     */
+    private static Conn start(Pending p, ServerNetConn netConn) {
+        Exception failure;
+        ConnListener.ErrorKind kind;
+        if (p.handoverDeadlineNanos() != 0 && System.nanoTime() - p.handoverDeadlineNanos() > 0) {
+            failure = new SocketTimeoutException("websocket: the handshake timeout passed before the container"
+                    + " handed over the connection");
+            kind = ConnListener.ErrorKind.TIMEOUT;
+        } else {
+            try {
+                return WebSocketConn.open(netConn, p.settings());
+            } catch (RuntimeException e) {
+                failure = e;
+                kind = ConnListener.ErrorKind.TRANSPORT;
+            }
+        }
+        LOG.log(System.Logger.Level.DEBUG, "websocket: the connection from " + p.remoteAddress()
+                + " could not be started; closing it", failure);
+        notStarted(p, kind, failure);
+        return null;
     }
 
     /** Called by the container once the connection has ended; everything is closed by then. */
@@ -124,16 +155,7 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     private static void transportFailed(Pending p, WebConnection connection, Exception error) {
         LOG.log(System.Logger.Level.DEBUG, "websocket: the connection from " + p.remoteAddress()
                 + " could not be set up; closing it", error);
-        try {
-            p.listener().error(ConnListener.ErrorKind.TRANSPORT, error);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "websocket: ConnListener.error threw", e);
-        }
-        try {
-            p.handler().notStarted(error);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "websocket: ConnHandler.notStarted threw", e);
-        }
+        notStarted(p, ConnListener.ErrorKind.TRANSPORT, error);
         // Told first, so that whoever sees the close also sees the error counted and the place given back.
         if (error instanceof TakeoverException te && te.channel() != null) {
             try {
@@ -145,6 +167,20 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             }
         }
         closeQuietly(connection);
+    }
+
+    // The listener and the handler hear of a connection whose handler never ran (the handler gives back its place).
+    private static void notStarted(Pending p, ConnListener.ErrorKind kind, Exception error) {
+        try {
+            p.listener().error(kind, error);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: ConnListener.error threw", e);
+        }
+        try {
+            p.handler().notStarted(error);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "websocket: ConnHandler.notStarted threw", e);
+        }
     }
 
     private static void handlerFailed(Pending p, Conn conn, Throwable error) {
@@ -176,9 +212,9 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
      * or the handler's own) was sent already, a bounded wait for the peer's reply, then TCP. A
      * bare socket close could reset the connection and destroy a close frame still in flight.
      */
-    private static void closeGracefully(Conn conn) {
+    private static void closeGracefully(Conn conn, Duration closeTimeout) {
         try {
-            conn.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", CLOSE_WAIT);
+            conn.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", closeTimeout);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.TRACE, "websocket: close failed", e);
         }
@@ -195,6 +231,6 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     /** What {@link Upgrader#upgrade} hands over for {@link #init}. */
     record Pending(ConnHandler handler, ConnSettings settings, ConnListener listener,
                    HandlerErrorHandler handlerErrorHandler, SocketAddress localAddress, SocketAddress remoteAddress,
-                   long handoverDeadlineNanos, ServerTransport transport) {
+                   long handoverDeadlineNanos, Duration closeTimeout, ServerTransport transport) {
     }
 }

@@ -2,6 +2,8 @@ package dev.conduit.websocket.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.websocket.Conn;
+import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,11 +19,18 @@ import org.junit.jupiter.api.Test;
 /**
  * The handshake timeout bounds the step from {@code upgrade()} accepting a request to the container
  * handing the connection over: a connection handed over after it is closed unused, its handler
- * never runs.
+ * never runs and hears {@code notStarted}; one handed over in time hears {@code ended} after its
+ * closing handshake.
  */
 class HandshakeTimeoutTest {
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    private final Upgrader upgrader = Upgrader.builder().handshakeTimeout(Duration.ofMillis(200)).build();
+    private final Upgrader upgrader = Upgrader.builder().handshakeTimeout(Duration.ofSeconds(1))
+            .listener(new ConnListener() {
+                @Override
+                public void error(ErrorKind kind, Throwable cause) {
+                    events.add("listener " + kind);
+                }
+            }).build();
     private TestServer server;
 
     @AfterEach
@@ -36,9 +45,24 @@ class HandshakeTimeoutTest {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
                 try {
-                    upgrader.upgrade(req, resp, null, conn -> events.add("handler ran"));
+                    upgrader.upgrade(req, resp, null, new ConnHandler() {
+                        @Override
+                        public void accept(Conn conn) {
+                            events.add("handler ran");
+                        }
+
+                        @Override
+                        public void notStarted(Throwable cause) {
+                            events.add("not started: " + cause.getClass().getSimpleName());
+                        }
+
+                        @Override
+                        public void ended(Conn conn) {
+                            events.add("ended");
+                        }
+                    });
                     if (req.getParameter("slow") != null) {
-                        Thread.sleep(600); // the servlet returns, and the container hands over, too late
+                        Thread.sleep(2500); // the servlet returns, and the container hands over, too late
                     }
                 } catch (HandshakeException | InterruptedException e) {
                     events.add(e.toString());
@@ -48,6 +72,9 @@ class HandshakeTimeoutTest {
         RawHttp onTime = RawHttp.exchange(server.port(), RawHttp.validRequest(server.port()));
         assertThat(onTime.status).isEqualTo(101);
         assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("handler ran");
+        // This raw peer never answers the close: the closing handshake times out, then the handler hears the end.
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("listener TIMEOUT");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).as("after the closing handshake").isEqualTo("ended");
         onTime.socket.close();
 
         RawHttp late = RawHttp.exchange(server.port(),
@@ -55,6 +82,9 @@ class HandshakeTimeoutTest {
         assertThat(late.status).isEqualTo(101);
         InputStream in = late.socket.getInputStream();
         assertThat(in.read()).as("the late connection is closed without a frame").isEqualTo(-1);
+        // Told, so that whatever the upgrade reserved for the connection is given back.
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("listener TIMEOUT");
+        assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("not started: SocketTimeoutException");
         assertThat(events.poll(1, TimeUnit.SECONDS)).as("the late connection's handler").isNull();
         late.socket.close();
     }

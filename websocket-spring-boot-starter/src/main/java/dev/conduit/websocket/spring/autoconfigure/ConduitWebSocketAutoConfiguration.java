@@ -122,6 +122,7 @@ public final class ConduitWebSocketAutoConfiguration {
                 .writeBufferSize(Math.toIntExact(properties.getWriteBufferSize().toBytes()))
                 .readLimit(properties.getMaxMessageSize().toBytes())
                 .controlTimeout(properties.getControlTimeout())
+                .closeTimeout(properties.getCloseTimeout())
                 .subprotocols(List.copyOf(properties.getSubprotocols()))
                 .allowedOriginPatterns(List.copyOf(properties.getAllowedOrigins()))
                 .jsonCodec(jsonCodec);
@@ -172,7 +173,7 @@ public final class ConduitWebSocketAutoConfiguration {
             Environment environment) {
         WebSocketEndpointHandlerMapping mapping = new WebSocketEndpointHandlerMapping(upgrader, registry,
                 ApplicationConversionService.getSharedInstance(), properties.getMaxMessageSize().toBytes(),
-                properties.getCloseTimeout(), listenerFactories.orderedStream().toList());
+                listenerFactories.orderedStream().toList());
         mapping.setSupervision(new ConnSupervision(properties.getIdleTimeout(), properties.getPingInterval(),
                 properties.getPongTimeout()));
         mapping.setHandshakeLimiter(new HandshakeLimiter(properties.getMaxConcurrentHandshakes()));

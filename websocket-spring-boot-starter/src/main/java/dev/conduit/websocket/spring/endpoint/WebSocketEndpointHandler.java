@@ -1,18 +1,16 @@
 package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
-import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.WebSocket;
-import dev.conduit.websocket.WebSocketException;
 import dev.conduit.websocket.server.ConnHandler;
 import dev.conduit.websocket.server.Upgrader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,9 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one {@code @WebSocketEndpoint}: refuses with 503 beyond the connection limit, snapshots
- * the handshake, lets the {@link Upgrader} answer the request, then runs the handler method on the
- * connection's thread and closes the connection when the method ends (1000) or throws (1011).
+ * Serves one {@code @WebSocketEndpoint}: refuses with 503 beyond the handshake and connection
+ * limits, snapshots the handshake, lets the {@link Upgrader} answer the request, then runs the
+ * handler method on the connection's thread with the request's context and the connection's
+ * supervision. The Upgrader owns the connection's lifecycle (the read limit, close 1011 when the
+ * method throws, the closing handshake); this class adds the route, the registry's place, which
+ * it gives back when the Upgrader reports the connection ended or not started, and supervision.
  */
 public final class WebSocketEndpointHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketEndpointHandler.class);
@@ -33,8 +34,6 @@ public final class WebSocketEndpointHandler {
     private final EndpointMethod method;
     private final Upgrader upgrader;
     private final ConnectionRegistry registry;
-    private final long readLimit;
-    private final Duration closeTimeout;
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private volatile HandshakeLimiter handshakes = HandshakeLimiter.UNLIMITED;
     private volatile List<HandlerContextPropagator> propagators = List.of();
@@ -44,20 +43,14 @@ public final class WebSocketEndpointHandler {
      * @param method the handler method
      * @param upgrader answers the handshake
      * @param registry counts and tracks connections
-     * @param readLimit the read limit set on each connection, 0 for none
-     * @param closeTimeout how long closing waits for the peer's close reply
      */
-    public WebSocketEndpointHandler(String path, EndpointMethod method, Upgrader upgrader, ConnectionRegistry registry,
-            long readLimit, Duration closeTimeout) {
+    public WebSocketEndpointHandler(String path, EndpointMethod method, Upgrader upgrader, ConnectionRegistry registry) {
         this.path = path;
         this.method = method;
         this.upgrader = upgrader;
         this.registry = registry;
-        this.readLimit = readLimit;
-        this.closeTimeout = closeTimeout;
     }
 
-    /** @return the path pattern */
     /**
      * @param supervision the idle timeout and keep-alive for this endpoint's connections
      */
@@ -79,6 +72,7 @@ public final class WebSocketEndpointHandler {
         this.propagators = propagators == null ? List.of() : List.copyOf(propagators);
     }
 
+    /** @return the path pattern */
     public String path() {
         return path;
     }
@@ -140,13 +134,18 @@ public final class WebSocketEndpointHandler {
         try {
             upgrader.upgrade(request, response, null, new ConnHandler() {
                 @Override
-                public void accept(Conn conn) {
+                public void accept(Conn conn) throws Exception {
                     run(reservation, conn, info, snapshots);
                 }
 
                 @Override
                 public void notStarted(Throwable cause) {
-                    registry.cancel(reservation); // the transport failed before the handler: give the place back
+                    registry.cancel(reservation); // the connection ended before the handler: give the place back
+                }
+
+                @Override
+                public void ended(Conn conn) {
+                    registry.closed(conn);
                 }
             });
         } catch (HandshakeException e) {
@@ -191,41 +190,26 @@ public final class WebSocketEndpointHandler {
     }
 
     private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info,
-            List<HandlerContextPropagator.Snapshot> snapshots) {
-        try {
-            OpenConnection registered = registry.opened(reservation, conn, path, info);
-            if (registered == null) {
-                close(conn, WebSocket.CLOSE_GOING_AWAY, "server shutting down");
-                return;
-            }
-            conn.setReadLimit(readLimit); // 0: none (a compressed message keeps the core's inflated bound)
-            ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout, registry.supervisionThreads());
+            List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
+        Duration closeTimeout = upgrader.closeTimeout();
+        OpenConnection registered = registry.opened(reservation, conn, path, info);
+        if (registered == null) {
+            // Shutting down: 1001 goes out here, the Upgrader waits for the reply when this returns.
             try {
-                invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info, registered.attributes(), snapshots);
-                close(conn, WebSocket.CLOSE_NORMAL_CLOSURE, "");
+                conn.writeControl(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(WebSocket.CLOSE_GOING_AWAY,
+                        "server shutting down"), Instant.now().plus(closeTimeout));
             } catch (IOException e) {
-                // The connection ended or failed (peer close, EOF, deadline, read limit): no application error.
-                log.debug("WebSocket handler {} ended: {}", method, e.toString());
-                if (!endsConnection(e)) {
-                    // An IOException of the handler's own (not the Conn's) is a handler failure, as for the Upgrader.
-                    upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
-                }
-                close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "");
-            } catch (Throwable e) {
-                log.warn("WebSocket handler {} failed; closing the connection with 1011", method, e);
-                // Caught here, so the Upgrader never sees it: report it as it would.
-                upgrader.listener().error(ConnListener.ErrorKind.HANDLER, e);
-                close(conn, WebSocket.CLOSE_INTERNAL_SERVER_ERR, "internal server error");
-                if (e instanceof VirtualMachineError error) {
-                    throw error;
-                }
-            } finally {
-                if (supervisor != null) {
-                    supervisor.stop();
-                }
+                log.debug("Closing the WebSocket connection failed: {}", e.toString());
             }
+            return;
+        }
+        ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout, registry.supervisionThreads());
+        try {
+            invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info, registered.attributes(), snapshots);
         } finally {
-            registry.closed(conn);
+            if (supervisor != null) {
+                supervisor.stop();
+            }
         }
     }
 
@@ -264,20 +248,6 @@ public final class WebSocketEndpointHandler {
                     log.warn("Undoing the request context of WebSocket handler {} failed", method, e);
                 }
             }
-        }
-    }
-
-    // The Conn's own exceptions, already reported by the Conn (same rule as the Upgrader's).
-    private static boolean endsConnection(IOException e) {
-        return e instanceof WebSocketException && !(e instanceof HandshakeException) || e instanceof SocketTimeoutException;
-    }
-
-    // Closing handshake; a no-op when a close was already sent or the transport is gone.
-    private void close(Conn conn, int code, String reason) {
-        try {
-            conn.close(code, reason, closeTimeout);
-        } catch (Exception e) {
-            log.debug("Closing the WebSocket connection failed: {}", e.toString());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.ConnListener;
+import dev.conduit.websocket.server.HandlerErrorHandler;
 import dev.conduit.websocket.server.Upgrader;
 import dev.conduit.websocket.spring.annotation.Compression;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
@@ -59,7 +60,6 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private final ConnectionRegistry registry;
     private final ConversionService conversionService;
     private final long defaultReadLimit;
-    private final Duration closeTimeout;
     private final List<EndpointListenerFactory> listenerFactories;
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private volatile HandshakeLimiter handshakeLimiter = HandshakeLimiter.UNLIMITED;
@@ -74,10 +74,9 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      * @param registry counts and tracks connections
      * @param conversionService converts path variables
      * @param defaultReadLimit the read limit of endpoints that set none, 0 for no limit
-     * @param closeTimeout how long closing waits for the peer's close reply
      */
-    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService, long defaultReadLimit, Duration closeTimeout) {
-        this(defaultUpgrader, registry, conversionService, defaultReadLimit, closeTimeout, List.of());
+    public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService, long defaultReadLimit) {
+        this(defaultUpgrader, registry, conversionService, defaultReadLimit, List.of());
     }
 
     /**
@@ -86,17 +85,15 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      * @param registry counts and tracks connections
      * @param conversionService converts path variables
      * @param defaultReadLimit the read limit of endpoints that set none, 0 for no limit
-     * @param closeTimeout how long closing waits for the peer's close reply
      * @param listenerFactories give each endpoint listeners of its own, added to the upgrader's
      */
     public WebSocketEndpointHandlerMapping(Upgrader defaultUpgrader, ConnectionRegistry registry, ConversionService conversionService,
-            long defaultReadLimit, Duration closeTimeout, List<EndpointListenerFactory> listenerFactories) {
+            long defaultReadLimit, List<EndpointListenerFactory> listenerFactories) {
         this.listenerFactories = List.copyOf(listenerFactories);
         this.defaultUpgrader = defaultUpgrader;
         this.registry = registry;
         this.conversionService = conversionService;
         this.defaultReadLimit = defaultReadLimit;
-        this.closeTimeout = closeTimeout;
         setOrder(ORDER);
     }
 
@@ -223,37 +220,42 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         }
         Compression compression = annotation.compression();
         int compressionLevel = annotation.compressionLevel();
-        Upgrader upgrader = defaultUpgrader;
-        ConnListener endpointListener = endpointListener(path);
-        if (!subprotocols.isEmpty() || !origins.isEmpty() || compression != Compression.DEFAULT
-                || compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL
-                || endpointListener != defaultUpgrader.listener()) {
-            Upgrader.Builder variant = defaultUpgrader.toBuilder().listener(endpointListener);
-            if (!subprotocols.isEmpty()) {
-                variant.subprotocols(subprotocols);
-            }
-            if (!origins.isEmpty()) {
-                variant.allowedOriginPatterns(origins);
-            }
-            if (compression != Compression.DEFAULT) {
-                variant.enableCompression(compression == Compression.ENABLED);
-            }
-            if (compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL) {
-                try {
-                    variant.compressionLevel(compressionLevel);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("@WebSocketEndpoint on " + EndpointMethod.describe(method)
-                            + " has an invalid compressionLevel " + compressionLevel + ": " + e.getMessage(), e);
-                }
-            }
-            upgrader = variant.build();
+        // Every endpoint has its own variant of the upgrader: its listener, read limit and the WARN
+        // naming its method when it throws; the Upgrader runs the connection's lifecycle.
+        Upgrader.Builder variant = defaultUpgrader.toBuilder()
+                .listener(endpointListener(path))
+                .readLimit(annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize())
+                .handlerErrorHandler(warnAndThen(endpointMethod, defaultUpgrader.handlerErrorHandler()));
+        if (!subprotocols.isEmpty()) {
+            variant.subprotocols(subprotocols);
         }
-        long readLimit = annotation.maxMessageSize() < 0 ? defaultReadLimit : annotation.maxMessageSize();
-        WebSocketEndpointHandler handler = new WebSocketEndpointHandler(path, endpointMethod, upgrader, registry, readLimit, closeTimeout);
+        if (!origins.isEmpty()) {
+            variant.allowedOriginPatterns(origins);
+        }
+        if (compression != Compression.DEFAULT) {
+            variant.enableCompression(compression == Compression.ENABLED);
+        }
+        if (compressionLevel != WebSocketEndpoint.INHERITED_COMPRESSION_LEVEL) {
+            try {
+                variant.compressionLevel(compressionLevel);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("@WebSocketEndpoint on " + EndpointMethod.describe(method)
+                        + " has an invalid compressionLevel " + compressionLevel + ": " + e.getMessage(), e);
+            }
+        }
+        WebSocketEndpointHandler handler = new WebSocketEndpointHandler(path, endpointMethod, variant.build(), registry);
         handler.setSupervision(supervision);
         handler.setHandshakeLimiter(handshakeLimiter);
         handler.setContextPropagators(contextPropagators);
         return new Route(pattern, handler);
+    }
+
+    // A handler that throws is the application's bug: one WARN naming the method, then the upgrader's own callback.
+    private HandlerErrorHandler warnAndThen(EndpointMethod method, HandlerErrorHandler next) {
+        return (conn, error) -> {
+            logger.warn("WebSocket handler " + method + " failed; the connection was closed with 1011", error);
+            next.handlerFailed(conn, error);
+        };
     }
 
     // The upgrader's listener (the application's ConnListener bean) plus the factories' ones for this path.
