@@ -6,10 +6,8 @@ import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.JsonCodec;
 import dev.conduit.websocket.compression.ConnCompression;
-import dev.conduit.websocket.compression.ExtensionNegotiationException;
 import dev.conduit.websocket.compression.MessageDeflater;
 import dev.conduit.websocket.compression.PerMessageDeflateConfig;
-import dev.conduit.websocket.compression.PerMessageDeflateNegotiation;
 import dev.conduit.websocket.compression.PerMessageDeflateParams;
 import dev.conduit.websocket.conn.ConnSettings;
 import dev.conduit.websocket.conn.WebSocketConn;
@@ -19,27 +17,18 @@ import dev.conduit.websocket.net.SocketNetConn;
 
 import java.io.IOException;
 import java.net.CookieHandler;
-import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Opens client WebSocket connections: gorilla's {@code Dialer}.
@@ -82,55 +71,13 @@ public final class Dialer {
     /** gorilla's {@code DefaultDialer} handshake timeout. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(45);
 
-    /** Headers the dialer writes itself; a caller may not send them (gorilla's duplicate header check). */
-    private static final List<String> RESERVED_HEADERS = List.of(
-            "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions");
-    private static final String PROTOCOL_HEADER = "Sec-WebSocket-Protocol";
-    /** How long a refused handshake's body may take to arrive when there is no handshake timeout. */
-    private static final Duration ERROR_BODY_WAIT = Duration.ofSeconds(5);
-
     private static final Dialer DEFAULT = builder().build();
 
-    private final Duration handshakeTimeout;
-    private final int readBufferSize;
-    private final int writeBufferSize;
-    private final BufferPool writeBufferPool;
-    private final List<String> subprotocols;
-    private final boolean enableCompression;
-    private final boolean serverNoContextTakeover;
-    private final boolean clientNoContextTakeover;
-    private final int compressionLevel;
-    private final int compressionMinSize;
-    private final SSLContext sslContext;
-    private final boolean defaultProxySelector;
-    private final ProxySelector proxySelector;
-    private final URI proxy;
-    private final JsonCodec jsonCodec;
-    private final ConnListener listener;
-    private final long readLimit;
-    private final Duration controlTimeout;
-    private final CookieHandler cookieHandler;
+    /** The settings, a private copy of the builder's. */
+    private final Builder s;
 
     private Dialer(Builder b) {
-        this.handshakeTimeout = b.handshakeTimeout;
-        this.readBufferSize = b.readBufferSize;
-        this.writeBufferSize = b.writeBufferSize;
-        this.writeBufferPool = b.writeBufferPool;
-        this.subprotocols = List.copyOf(b.subprotocols);
-        this.enableCompression = b.enableCompression;
-        this.serverNoContextTakeover = b.serverNoContextTakeover;
-        this.clientNoContextTakeover = b.clientNoContextTakeover;
-        this.compressionLevel = b.compressionLevel;
-        this.compressionMinSize = b.compressionMinSize;
-        this.sslContext = b.sslContext;
-        this.defaultProxySelector = b.defaultProxySelector;
-        this.proxySelector = b.proxySelector;
-        this.proxy = b.proxy;
-        this.jsonCodec = b.jsonCodec;
-        this.listener = b.listener;
-        this.readLimit = b.readLimit;
-        this.controlTimeout = b.controlTimeout;
-        this.cookieHandler = b.cookieHandler;
+        this.s = new Builder(b);
     }
 
     /**
@@ -150,7 +97,7 @@ public final class Dialer {
 
     /** @return a builder starting from this dialer's settings */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder(s);
     }
 
     /**
@@ -203,21 +150,24 @@ public final class Dialer {
     public DialResult dialWithResponse(URI url, Map<String, List<String>> requestHeaders) throws IOException {
         DialTarget target = DialTarget.of(url);
         String key = AcceptKey.newClientKey();
-        byte[] request = buildRequest(target, key, requestHeaders == null ? Map.of() : requestHeaders);
-        Route route = route(target);
+        ClientHandshake handshake = new ClientHandshake(s.subprotocols,
+                new PerMessageDeflateConfig(s.enableCompression, s.serverNoContextTakeover, s.clientNoContextTakeover),
+                s.cookieHandler, s.handshakeTimeout != null && !s.handshakeTimeout.isZero());
+        byte[] request = handshake.request(target, key, requestHeaders == null ? Map.of() : requestHeaders);
+        DialRoute route = DialRoute.choose(s.proxy, s.defaultProxySelector ? ProxySelector.getDefault() : s.proxySelector, target);
         Instant deadline = null;
-        if (handshakeTimeout != null && !handshakeTimeout.isZero()) {
-            if (handshakeTimeout.isNegative()) {
-                throw new SocketTimeoutException("websocket: handshake timeout " + handshakeTimeout + " is negative");
+        if (s.handshakeTimeout != null && !s.handshakeTimeout.isZero()) {
+            if (s.handshakeTimeout.isNegative()) {
+                throw new SocketTimeoutException("websocket: handshake timeout " + s.handshakeTimeout + " is negative");
             }
-            deadline = Instant.now().plus(handshakeTimeout);
+            deadline = Instant.now().plus(s.handshakeTimeout);
         }
 
         Socket raw = null;
         SocketNetConn netConn = null;
         try {
             raw = route.connect(target, deadline);
-            Socket top = target.secure() ? startTls(raw, target, deadline) : raw;
+            Socket top = target.secure() ? DialRoute.startTls(s.sslContext, raw, target, deadline) : raw;
             netConn = new SocketNetConn(top, raw);
             netConn.setReadDeadline(deadline);
             netConn.setWriteDeadline(deadline);
@@ -229,15 +179,15 @@ public final class Dialer {
             } catch (ResponseHead.MalformedResponseException e) {
                 throw new BadHandshakeException(e.getMessage().substring("websocket: ".length()), 0, Map.of(), null);
             }
-            if (cookieHandler != null) {
-                cookieHandler.put(target.httpRequestUri(), head.headers);
+            if (s.cookieHandler != null) {
+                s.cookieHandler.put(target.httpRequestUri(), head.headers);
             }
-            String subprotocol = validate(head, key, netConn);
-            PerMessageDeflateParams compression = negotiateCompression(head);
+            String subprotocol = handshake.validate(head, key, netConn);
+            PerMessageDeflateParams compression = handshake.negotiateCompression(head);
             netConn.setReadDeadline(null);
             netConn.setWriteDeadline(null);
             Conn conn = WebSocketConn.open(netConn, settings(subprotocol, head.leftover).compression(compression)
-                    .compressionLevel(compressionLevel).compressionMinSize(compressionMinSize));
+                    .compressionLevel(s.compressionLevel).compressionMinSize(s.compressionMinSize));
             return new DialResult(conn, new HandshakeResponse(head.status, head.reason, head.headers));
         } catch (SocketTimeoutException e) {
             closeQuietly(netConn, raw);
@@ -245,7 +195,7 @@ public final class Dialer {
                 throw handshakeFailed(e);
             }
             SocketTimeoutException timeout = new SocketTimeoutException(
-                    "websocket: the handshake with " + target.hostPort() + " did not finish within " + handshakeTimeout);
+                    "websocket: the handshake with " + target.hostPort() + " did not finish within " + s.handshakeTimeout);
             timeout.initCause(e);
             throw handshakeFailed(timeout);
         } catch (IOException e) {
@@ -259,8 +209,8 @@ public final class Dialer {
 
     /** Tells the listener that no connection came of this dial; a status when the server answered. */
     private <E extends IOException> E handshakeFailed(E error) {
-        if (listener != null) {
-            listener.handshakeFailed(error instanceof BadHandshakeException bad ? bad.status() : 0, error);
+        if (s.listener != null) {
+            s.listener.handshakeFailed(error instanceof BadHandshakeException bad ? bad.status() : 0, error);
         }
         return error;
     }
@@ -268,209 +218,14 @@ public final class Dialer {
     private ConnSettings settings(String subprotocol, byte[] leftover) {
         return ConnSettings.client()
                 .subprotocol(subprotocol)
-                .readBufferSize(readBufferSize)
-                .writeBufferSize(writeBufferSize)
-                .writeBufferPool(writeBufferPool)
-                .jsonCodec(jsonCodec)
-                .listener(listener)
-                .readLimit(readLimit)
-                .controlTimeout(controlTimeout)
+                .readBufferSize(s.readBufferSize)
+                .writeBufferSize(s.writeBufferSize)
+                .writeBufferPool(s.writeBufferPool)
+                .jsonCodec(s.jsonCodec)
+                .listener(s.listener)
+                .readLimit(s.readLimit)
+                .controlTimeout(s.controlTimeout)
                 .bufferedInput(leftover);
-    }
-
-    private byte[] buildRequest(DialTarget target, String key, Map<String, List<String>> callerHeaders) throws IOException {
-        String host = target.authority();
-        StringBuilder extra = new StringBuilder();
-        List<String> cookies = new ArrayList<>();
-        for (Map.Entry<String, List<String>> header : callerHeaders.entrySet()) {
-            String name = header.getKey();
-            checkHeaderName(name);
-            List<String> values = header.getValue() == null ? List.of() : header.getValue();
-            if (name.equalsIgnoreCase("Host")) {
-                if (!values.isEmpty()) {
-                    host = checkHeaderValue(name, values.get(0));
-                }
-                continue;
-            }
-            for (String reserved : RESERVED_HEADERS) {
-                if (name.equalsIgnoreCase(reserved)) {
-                    throw duplicate(name);
-                }
-            }
-            if (name.equalsIgnoreCase(PROTOCOL_HEADER) && !subprotocols.isEmpty()) {
-                throw duplicate(name);
-            }
-            if (name.equalsIgnoreCase("Cookie") && cookieHandler != null) {
-                // Merged with the handler's cookies below: a request carries one Cookie header (RFC 6265 §5.4).
-                for (String value : values) {
-                    cookies.add(checkHeaderValue(name, value));
-                }
-                continue;
-            }
-            for (String value : values) {
-                extra.append(name).append(": ").append(checkHeaderValue(name, value)).append("\r\n");
-            }
-        }
-
-        StringBuilder request = new StringBuilder(256)
-                .append("GET ").append(target.requestTarget()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(host).append("\r\n")
-                .append("Upgrade: websocket\r\n")
-                .append("Connection: Upgrade\r\n")
-                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
-                .append("Sec-WebSocket-Version: 13\r\n");
-        if (!subprotocols.isEmpty()) {
-            request.append(PROTOCOL_HEADER).append(": ").append(String.join(", ", subprotocols)).append("\r\n");
-        }
-        String extensions = extensionOffer();
-        if (extensions != null) {
-            request.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
-        }
-        if (cookieHandler != null) {
-            for (Map.Entry<String, List<String>> e : cookieHandler.get(target.httpRequestUri(), Map.of()).entrySet()) {
-                if (e.getKey().equalsIgnoreCase("Cookie") && e.getValue() != null) {
-                    for (String value : e.getValue()) {
-                        cookies.add(checkHeaderValue("Cookie", value));
-                    }
-                }
-            }
-            if (!cookies.isEmpty()) {
-                request.append("Cookie: ").append(String.join("; ", cookies)).append("\r\n");
-            }
-        }
-        request.append(extra).append("\r\n");
-        return request.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The {@code Sec-WebSocket-Extensions} offer: permessage-deflate when compression is enabled. */
-    private String extensionOffer() {
-        return PerMessageDeflateNegotiation.clientOffer(compressionConfig()).orElse(null);
-    }
-
-    private PerMessageDeflateConfig compressionConfig() {
-        return new PerMessageDeflateConfig(enableCompression, serverNoContextTakeover, clientNoContextTakeover);
-    }
-
-    /**
-     * Validates a response the way gorilla does, plus the subprotocol and extension checks of
-     * RFC 6455 §4.1 that gorilla omits.
-     *
-     * @return the negotiated subprotocol, empty for none
-     */
-    private String validate(ResponseHead head, String key, SocketNetConn netConn) throws BadHandshakeException {
-        String problem = null;
-        if (head.status != 101) {
-            problem = "expected status 101 Switching Protocols, got " + head.status + (head.reason.isEmpty() ? "" : " " + head.reason);
-        } else if (!HeaderTokens.containsToken(head.values("Upgrade"), "websocket")) {
-            problem = "'Upgrade' header does not contain 'websocket'";
-        } else if (!HeaderTokens.containsToken(head.values("Connection"), "upgrade")) {
-            problem = "'Connection' header does not contain 'upgrade'";
-        } else if (!head.values("Sec-WebSocket-Accept").equals(List.of(AcceptKey.accept(key)))) {
-            problem = "'Sec-WebSocket-Accept' header does not match the key";
-        }
-        if (problem != null) {
-            if (handshakeTimeout == null || handshakeTimeout.isZero()) {
-                // Without a handshake timeout a keep-alive error response with no length would hold
-                // the dial forever; the body is only a diagnostic, so give it a few seconds.
-                netConn.setReadDeadline(Instant.now().plus(ERROR_BODY_WAIT));
-            }
-            throw new BadHandshakeException(problem, head.status, head.headers, ResponseBodyStart.read(netConn, head));
-        }
-        String subprotocol = checkSubprotocol(head.values(PROTOCOL_HEADER));
-        if (subprotocol == null) {
-            throw new BadHandshakeException("the server selected subprotocol " + head.values(PROTOCOL_HEADER)
-                    + " which the client did not offer " + subprotocols, head.status, head.headers, null);
-        }
-        return subprotocol;
-    }
-
-    /** @return the selected subprotocol, "" for none, or {@code null} if it is not one we offered */
-    private String checkSubprotocol(List<String> lines) {
-        List<String> selected = new ArrayList<>();
-        for (String line : lines) {
-            if (!line.isBlank()) {
-                selected.add(line.strip());
-            }
-        }
-        if (selected.isEmpty()) {
-            return "";
-        }
-        if (selected.size() == 1 && subprotocols.contains(selected.get(0))) {
-            return selected.get(0);
-        }
-        return null;
-    }
-
-    /**
-     * Checks the server's {@code Sec-WebSocket-Extensions} against our offer (RFC 6455 §4.1,
-     * RFC 7692 §5): an extension we did not offer, or a permessage-deflate answer we cannot honour,
-     * fails the handshake.
-     *
-     * @return the agreed permessage-deflate parameters, or {@code null} when the server declined
-     */
-    private PerMessageDeflateParams negotiateCompression(ResponseHead head) throws BadHandshakeException {
-        try {
-            return PerMessageDeflateNegotiation.acceptResponse(head.values("Sec-WebSocket-Extensions"), compressionConfig())
-                    .orElse(null);
-        } catch (ExtensionNegotiationException e) {
-            BadHandshakeException bad = new BadHandshakeException(e.getMessage().substring("websocket: ".length()),
-                    head.status, head.headers, null);
-            bad.initCause(e);
-            throw bad;
-        }
-    }
-
-    private Socket startTls(Socket raw, DialTarget target, Instant deadline) throws IOException {
-        SSLContext context = sslContext;
-        if (context == null) {
-            try {
-                context = SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IOException("websocket: no default TLS context", e);
-            }
-        }
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, target.host(), target.port(), true);
-        SSLParameters params = tls.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!isIpLiteral(target.host())) {
-            params.setServerNames(List.of(new SNIHostName(target.host())));
-        }
-        // Offer HTTP/1.1 only: a server that picks h2 cannot upgrade (gorilla's NextProtos pitfall).
-        params.setApplicationProtocols(new String[] {"http/1.1"});
-        tls.setSSLParameters(params);
-        tls.setSoTimeout(remainingMillis(deadline));
-        tls.startHandshake();
-        return tls;
-    }
-
-    private static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-    }
-
-    /** @return milliseconds to the deadline for socket timeouts (0 = none; at least 1 otherwise) */
-    static int remainingMillis(Instant deadline) throws SocketTimeoutException {
-        if (deadline == null) {
-            return 0;
-        }
-        long millis = Duration.between(Instant.now(), deadline).toMillis();
-        if (millis <= 0) {
-            throw new SocketTimeoutException("handshake deadline passed");
-        }
-        return (int) Math.min(millis, Integer.MAX_VALUE);
-    }
-
-    private Route route(DialTarget target) {
-        if (proxy != null) {
-            return Route.forProxyUri(proxy);
-        }
-        ProxySelector selector = defaultProxySelector ? ProxySelector.getDefault() : proxySelector;
-        if (selector == null) {
-            return Route.DIRECT;
-        }
-        URI uri = target.httpUri();
-        List<Proxy> proxies = selector.select(uri);
-        Proxy chosen = proxies == null || proxies.isEmpty() ? Proxy.NO_PROXY : proxies.get(0);
-        return Route.forProxy(chosen, selector, uri);
     }
 
     private static void closeQuietly(SocketNetConn netConn, Socket raw) {
@@ -502,112 +257,6 @@ public final class Dialer {
         return value;
     }
 
-    /** How the socket reaches the server: directly, through an HTTP CONNECT tunnel, or through SOCKS. */
-    private static final class Route {
-        static final Route DIRECT = new Route(null, null, null, null, null);
-
-        private final InetSocketAddress httpProxy;
-        private final String proxyAuthorization;
-        private final Proxy socksProxy;
-        private final ProxySelector selector;
-        private final URI selectedFor;
-
-        private Route(InetSocketAddress httpProxy, String proxyAuthorization, Proxy socksProxy,
-                      ProxySelector selector, URI selectedFor) {
-            this.httpProxy = httpProxy;
-            this.proxyAuthorization = proxyAuthorization;
-            this.socksProxy = socksProxy;
-            this.selector = selector;
-            this.selectedFor = selectedFor;
-        }
-
-        static Route forProxyUri(URI proxy) {
-            String scheme = proxy.getScheme() == null ? "" : proxy.getScheme().toLowerCase(Locale.ROOT);
-            if (proxy.getHost() == null) {
-                throw new IllegalArgumentException("websocket: proxy URI has no host");
-            }
-            switch (scheme) {
-                case "http": {
-                    int port = proxy.getPort() >= 0 ? proxy.getPort() : 80;
-                    String auth = null;
-                    String userInfo = proxy.getUserInfo();
-                    if (userInfo != null) {
-                        // RFC 7617 Basic with UTF-8; a user name without a password sends an empty password.
-                        String credentials = userInfo.indexOf(':') >= 0 ? userInfo : userInfo + ":";
-                        auth = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-                    }
-                    return new Route(InetSocketAddress.createUnresolved(unbracket(proxy.getHost()), port), auth, null, null, null);
-                }
-                case "socks":
-                case "socks5": {
-                    if (proxy.getUserInfo() != null) {
-                        throw new IllegalArgumentException("websocket: SOCKS proxy credentials are not supported");
-                    }
-                    int port = proxy.getPort() >= 0 ? proxy.getPort() : 1080;
-                    Proxy socks = new Proxy(Proxy.Type.SOCKS, InetSocketAddress.createUnresolved(unbracket(proxy.getHost()), port));
-                    return new Route(null, null, socks, null, null);
-                }
-                default:
-                    throw new IllegalArgumentException("websocket: proxy: unknown scheme: " + scheme);
-            }
-        }
-
-        static Route forProxy(Proxy proxy, ProxySelector selector, URI uri) {
-            switch (proxy.type()) {
-                case HTTP:
-                    return new Route((InetSocketAddress) proxy.address(), null, null, selector, uri);
-                case SOCKS:
-                    return new Route(null, null, proxy, selector, uri);
-                default:
-                    return DIRECT;
-            }
-        }
-
-        Socket connect(DialTarget target, Instant deadline) throws IOException {
-            if (httpProxy != null) {
-                Socket socket = connectTo(new Socket(), resolve(httpProxy), deadline, true);
-                try {
-                    SocketNetConn tunnel = new SocketNetConn(socket);
-                    tunnel.setReadDeadline(deadline);
-                    tunnel.setWriteDeadline(deadline);
-                    HttpConnectTunnel.open(tunnel, target, proxyAuthorization);
-                    socket.setSoTimeout(0);
-                    return socket;
-                } catch (IOException | RuntimeException e) {
-                    socket.close();
-                    throw e;
-                }
-            }
-            if (socksProxy != null) {
-                // The JDK's SOCKS client resolves an unresolved target at the proxy.
-                return connectTo(new Socket(socksProxy), InetSocketAddress.createUnresolved(target.host(), target.port()), deadline, true);
-            }
-            return connectTo(new Socket(), new InetSocketAddress(target.host(), target.port()), deadline, false);
-        }
-
-        private Socket connectTo(Socket socket, SocketAddress address, Instant deadline, boolean viaProxy) throws IOException {
-            try {
-                socket.connect(address, remainingMillis(deadline));
-                socket.setTcpNoDelay(true);
-                return socket;
-            } catch (IOException e) {
-                socket.close();
-                if (viaProxy && selector != null) {
-                    selector.connectFailed(selectedFor, address, e);
-                }
-                throw e;
-            }
-        }
-
-        private static InetSocketAddress resolve(InetSocketAddress address) {
-            return address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
-        }
-
-        private static String unbracket(String host) {
-            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        }
-    }
-
     /**
      * Builds a {@link Dialer}. Starts from gorilla's {@code DefaultDialer}: 45 second handshake
      * timeout, the JVM's default proxy selector and TLS context.
@@ -637,7 +286,7 @@ public final class Dialer {
         private Builder() {
         }
 
-        private Builder(Dialer d) {
+        private Builder(Builder d) {
             this.handshakeTimeout = d.handshakeTimeout;
             this.readBufferSize = d.readBufferSize;
             this.writeBufferSize = d.writeBufferSize;
@@ -811,7 +460,7 @@ public final class Dialer {
          */
         public Builder proxy(URI proxyUri) {
             if (proxyUri != null) {
-                Route.forProxyUri(proxyUri); // validates now rather than at the first dial
+                DialRoute.forProxyUri(proxyUri); // validates now rather than at the first dial
             }
             this.proxy = proxyUri;
             return this;
@@ -882,7 +531,7 @@ public final class Dialer {
 
     @Override
     public String toString() {
-        return "Dialer[handshakeTimeout=" + handshakeTimeout + ", subprotocols=" + subprotocols
-                + ", proxy=" + (proxy != null ? "explicit" : defaultProxySelector || proxySelector != null ? "selector" : "none") + "]";
+        return "Dialer[handshakeTimeout=" + s.handshakeTimeout + ", subprotocols=" + s.subprotocols
+                + ", proxy=" + (s.proxy != null ? "explicit" : s.defaultProxySelector || s.proxySelector != null ? "selector" : "none") + "]";
     }
 }
