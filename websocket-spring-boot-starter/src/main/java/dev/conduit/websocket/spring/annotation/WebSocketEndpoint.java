@@ -34,6 +34,9 @@ import org.springframework.core.annotation.AliasFor;
  *   <li>{@link dev.conduit.websocket.spring.endpoint.HandshakeInfo}: what the upgrade request
  *       carried (URI, headers, query, remote address); the Servlet request itself cannot be used
  *       after the upgrade;</li>
+ *   <li>{@link dev.conduit.websocket.spring.endpoint.ConnectionAttributes}: the connection's
+ *       attributes (its id, and bounded strings the handler sets) that the
+ *       {@code WebSocketConnections} bean and the {@code websocketconnections} Actuator endpoint show;</li>
  *   <li>a parameter annotated with Spring's
  *       {@link org.springframework.web.bind.annotation.PathVariable @PathVariable}: one variable of
  *       the path, converted to the parameter's type, or all of them as a {@code Map<String, String>};</li>

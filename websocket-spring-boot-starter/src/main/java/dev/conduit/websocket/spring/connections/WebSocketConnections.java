@@ -229,6 +229,8 @@ public class WebSocketConnections implements AutoCloseable {
      * @param messageType {@link WebSocket#TEXT_MESSAGE} or {@link WebSocket#BINARY_MESSAGE}
      * @param data the payload (copied)
      * @return how many of this instance's connections it was queued for
+     * @throws IllegalArgumentException for a control message type, or (with a relay) a principal name
+     *         over 1,024 UTF-8 bytes
      */
     public int sendToPrincipal(String principal, int messageType, byte[] data) {
         Objects.requireNonNull(principal, "principal");
