@@ -75,64 +75,20 @@ import java.util.function.Predicate;
 public final class Upgrader implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Upgrader.class.getName());
 
-    private final Duration handshakeTimeout;
-    private final int readBufferSize;
-    private final int writeBufferSize;
-    private final BufferPool writeBufferPool;
-    private final List<String> subprotocols;
-    private final SubprotocolSelector subprotocolSelector;
-    private final HandshakeErrorHandler errorHandler;
-    private final HandlerErrorHandler handlerErrorHandler;
-    private final Predicate<HttpServletRequest> checkOrigin;
-    private final List<String> allowedOriginPatterns;
+    /** The settings: a private copy of the builder's, its transport the one in use. */
+    private final Builder s;
     private final OriginRules originRules;
-    private final boolean enableCompression;
-    private final boolean serverNoContextTakeover;
-    private final boolean clientNoContextTakeover;
-    private final int compressionLevel;
-    private final int compressionMinSize;
-    private final JsonCodec jsonCodec;
-    private final ConnListener listener;
-    private final long readLimit;
-    private final Duration controlTimeout;
-    private final Duration closeTimeout;
-    private final Transport transport;
-    private final int readLoops;
-    private final ServerTransport serverTransport;
-    /** Whether {@link #serverTransport} was created here (then {@link #close()} closes it). */
+    /** Whether the transport was created here (then {@link #close()} closes it). */
     private final boolean ownsTransport;
 
     private Upgrader(Builder b) {
-        if (b.serverTransport != null) {
-            this.serverTransport = b.serverTransport;
-            this.ownsTransport = false;
-        } else {
-            this.serverTransport = ServerTransport.create(b.transport, b.readLoops);
-            this.ownsTransport = true;
+        this.s = new Builder(b);
+        this.ownsTransport = b.serverTransport == null;
+        if (ownsTransport) {
+            s.serverTransport = ServerTransport.create(b.transport, b.readLoops);
         }
-        this.transport = serverTransport.mode();
-        this.readLoops = b.readLoops;
-        this.handshakeTimeout = b.handshakeTimeout;
-        this.readBufferSize = b.readBufferSize;
-        this.writeBufferSize = b.writeBufferSize;
-        this.writeBufferPool = b.writeBufferPool;
-        this.subprotocols = List.copyOf(b.subprotocols);
-        this.subprotocolSelector = b.subprotocolSelector;
-        this.errorHandler = b.errorHandler;
-        this.handlerErrorHandler = b.handlerErrorHandler;
-        this.checkOrigin = b.checkOrigin;
-        this.allowedOriginPatterns = List.copyOf(b.allowedOriginPatterns);
-        this.originRules = OriginRules.sameOriginOr(allowedOriginPatterns);
-        this.enableCompression = b.enableCompression;
-        this.serverNoContextTakeover = b.serverNoContextTakeover;
-        this.clientNoContextTakeover = b.clientNoContextTakeover;
-        this.compressionLevel = b.compressionLevel;
-        this.compressionMinSize = b.compressionMinSize;
-        this.jsonCodec = b.jsonCodec;
-        this.listener = b.listener;
-        this.readLimit = b.readLimit;
-        this.controlTimeout = b.controlTimeout;
-        this.closeTimeout = b.closeTimeout;
+        s.transport = s.serverTransport.mode();
+        this.originRules = OriginRules.sameOriginOr(s.allowedOriginPatterns);
     }
 
     /** @return a builder with gorilla's defaults */
@@ -145,31 +101,7 @@ public final class Upgrader implements AutoCloseable {
      *         this upgrader's {@link ServerTransport} (closing this upgrader stops it)
      */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.transport = transport;
-        b.readLoops = readLoops;
-        b.serverTransport = serverTransport;
-        b.handshakeTimeout = handshakeTimeout;
-        b.readBufferSize = readBufferSize;
-        b.writeBufferSize = writeBufferSize;
-        b.writeBufferPool = writeBufferPool;
-        b.subprotocols = subprotocols;
-        b.subprotocolSelector = subprotocolSelector;
-        b.errorHandler = errorHandler;
-        b.handlerErrorHandler = handlerErrorHandler;
-        b.checkOrigin = checkOrigin;
-        b.allowedOriginPatterns = allowedOriginPatterns;
-        b.enableCompression = enableCompression;
-        b.serverNoContextTakeover = serverNoContextTakeover;
-        b.clientNoContextTakeover = clientNoContextTakeover;
-        b.compressionLevel = compressionLevel;
-        b.compressionMinSize = compressionMinSize;
-        b.jsonCodec = jsonCodec;
-        b.listener = listener;
-        b.readLimit = readLimit;
-        b.controlTimeout = controlTimeout;
-        b.closeTimeout = closeTimeout;
-        return b;
+        return new Builder(s);
     }
 
     /**
@@ -229,26 +161,26 @@ public final class Upgrader implements AutoCloseable {
         }
         ConnSettings settings = ConnSettings.server()
                 .subprotocol(accepted.subprotocol())
-                .readBufferSize(readBufferSize)
-                .writeBufferSize(writeBufferSize)
-                .writeBufferPool(writeBufferPool)
-                .jsonCodec(jsonCodec)
-                .listener(listener)
-                .readLimit(readLimit)
-                .controlTimeout(controlTimeout)
+                .readBufferSize(s.readBufferSize)
+                .writeBufferSize(s.writeBufferSize)
+                .writeBufferPool(s.writeBufferPool)
+                .jsonCodec(s.jsonCodec)
+                .listener(s.listener)
+                .readLimit(s.readLimit)
+                .controlTimeout(s.controlTimeout)
                 .compression(accepted.compression())
-                .compressionLevel(compressionLevel)
-                .compressionMinSize(compressionMinSize);
-        upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, listener, handlerErrorHandler,
+                .compressionLevel(s.compressionLevel)
+                .compressionMinSize(s.compressionMinSize);
+        upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, s.listener, s.handlerErrorHandler,
                 address(request.getLocalAddr(), request.getLocalPort()),
                 address(request.getRemoteAddr(), request.getRemotePort()),
-                handshakeTimeout == null ? 0 : System.nanoTime() + handshakeTimeout.toNanos(), closeTimeout,
-                serverTransport));
+                s.handshakeTimeout == null ? 0 : System.nanoTime() + s.handshakeTimeout.toNanos(), s.closeTimeout,
+                s.serverTransport));
     }
 
     /** @return the transport serving this upgrader's connections (shared with its variants) */
     public ServerTransport serverTransport() {
-        return serverTransport;
+        return s.serverTransport;
     }
 
     /**
@@ -259,102 +191,102 @@ public final class Upgrader implements AutoCloseable {
     @Override
     public void close() {
         if (ownsTransport) {
-            serverTransport.close();
+            s.serverTransport.close();
         }
     }
 
     /** @return the handshake timeout, or {@code null} for none */
     public Duration handshakeTimeout() {
-        return handshakeTimeout;
+        return s.handshakeTimeout;
     }
 
     /** @return the read buffer size (0 = default) */
     public int readBufferSize() {
-        return readBufferSize;
+        return s.readBufferSize;
     }
 
     /** @return the write buffer size (0 = default) */
     public int writeBufferSize() {
-        return writeBufferSize;
+        return s.writeBufferSize;
     }
 
     /** @return the write buffer pool, or {@code null} */
     public BufferPool writeBufferPool() {
-        return writeBufferPool;
+        return s.writeBufferPool;
     }
 
     /** @return the supported subprotocols */
     public List<String> subprotocols() {
-        return subprotocols;
+        return s.subprotocols;
     }
 
     /** @return the allowed origin patterns (in addition to the same origin) */
     public List<String> allowedOriginPatterns() {
-        return allowedOriginPatterns;
+        return s.allowedOriginPatterns;
     }
 
     /** @return whether compression may be negotiated */
     public boolean enableCompression() {
-        return enableCompression;
+        return s.enableCompression;
     }
 
     /** @return whether the server declares {@code server_no_context_takeover} when compression is negotiated */
     public boolean compressionServerNoContextTakeover() {
-        return serverNoContextTakeover;
+        return s.serverNoContextTakeover;
     }
 
     /** @return whether the server requires {@code client_no_context_takeover} when compression is negotiated */
     public boolean compressionClientNoContextTakeover() {
-        return clientNoContextTakeover;
+        return s.clientNoContextTakeover;
     }
 
     /** @return the initial compression level of new connections */
     public int compressionLevel() {
-        return compressionLevel;
+        return s.compressionLevel;
     }
 
     /** @return the size under which data messages are sent uncompressed */
     public int compressionMinSize() {
-        return compressionMinSize;
+        return s.compressionMinSize;
     }
 
     /** @return the initial read limit of new connections (0 = none) */
     public long readLimit() {
-        return readLimit;
+        return s.readLimit;
     }
 
     /** @return how long an automatic pong or close reply may take to go out */
     public Duration controlTimeout() {
-        return controlTimeout;
+        return s.controlTimeout;
     }
 
     /** @return told when a handler throws */
     public HandlerErrorHandler handlerErrorHandler() {
-        return handlerErrorHandler;
+        return s.handlerErrorHandler;
     }
 
     /** @return how long the closing handshake after a handler ends waits for the peer's close reply */
     public Duration closeTimeout() {
-        return closeTimeout;
+        return s.closeTimeout;
     }
 
     /** @return the listener given to new connections */
     public ConnListener listener() {
-        return listener;
+        return s.listener;
     }
 
     private ServerHandshake handshake(HttpServletRequest request) {
         Predicate<HandshakeRequest> origin;
         String rule;
-        if (checkOrigin != null) {
-            origin = r -> checkOrigin.test(request);
+        if (s.checkOrigin != null) {
+            origin = r -> s.checkOrigin.test(request);
             rule = "Upgrader.checkOrigin";
         } else {
             origin = originRules::allows;
             rule = originRules.toString();
         }
-        return new ServerHandshake(subprotocols, subprotocolSelector, origin, rule,
-                new PerMessageDeflateConfig(enableCompression, serverNoContextTakeover, clientNoContextTakeover));
+        return new ServerHandshake(s.subprotocols, s.subprotocolSelector, origin, rule,
+                new PerMessageDeflateConfig(s.enableCompression, s.serverNoContextTakeover, s.clientNoContextTakeover));
     }
 
     private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
@@ -364,9 +296,9 @@ public final class Upgrader implements AutoCloseable {
                 + " from " + request.getRemoteAddr() + " refused with " + e.status() + ": " + e.getMessage()
                 + (e.status() == 403 ? " (Origin: '" + printable(request.getHeader("Origin")) + "')" : ""));
         // Before the answer is written, so that whoever sees the refusal also sees it counted.
-        listener.handshakeFailed(e.status(), e);
+        s.listener.handshakeFailed(e.status(), e);
         try {
-            errorHandler.handle(request, response, e);
+            s.errorHandler.handle(request, response, e);
         } catch (IOException | RuntimeException writeFailure) {
             e.addSuppressed(writeFailure);
         }
@@ -429,6 +361,32 @@ public final class Upgrader implements AutoCloseable {
         private ServerTransport serverTransport;
 
         private Builder() {
+        }
+
+        private Builder(Builder b) {
+            this.handshakeTimeout = b.handshakeTimeout;
+            this.readBufferSize = b.readBufferSize;
+            this.writeBufferSize = b.writeBufferSize;
+            this.writeBufferPool = b.writeBufferPool;
+            this.subprotocols = List.copyOf(b.subprotocols);
+            this.subprotocolSelector = b.subprotocolSelector;
+            this.errorHandler = b.errorHandler;
+            this.handlerErrorHandler = b.handlerErrorHandler;
+            this.checkOrigin = b.checkOrigin;
+            this.allowedOriginPatterns = List.copyOf(b.allowedOriginPatterns);
+            this.enableCompression = b.enableCompression;
+            this.serverNoContextTakeover = b.serverNoContextTakeover;
+            this.clientNoContextTakeover = b.clientNoContextTakeover;
+            this.compressionLevel = b.compressionLevel;
+            this.compressionMinSize = b.compressionMinSize;
+            this.jsonCodec = b.jsonCodec;
+            this.listener = b.listener;
+            this.readLimit = b.readLimit;
+            this.controlTimeout = b.controlTimeout;
+            this.closeTimeout = b.closeTimeout;
+            this.transport = b.transport;
+            this.readLoops = b.readLoops;
+            this.serverTransport = b.serverTransport;
         }
 
         /**
