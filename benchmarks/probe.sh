@@ -14,9 +14,14 @@ JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 name=$1 size=$2 type=$3 conns=$4 secs=$5
 port=$((18500 + RANDOM % 400))
 jvm=(-Xmx2g -XX:+UseG1GC -Djava.net.preferIPv4Stack=true ${SERVER_JVM_EXTRA:-})
+path=/echo
 case $name in
   conduit-25) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer
                 --server.port=$port --spring.threads.virtual.enabled=true) ;;
+  # The probe of Tomcat's InternalHttpUpgradeHandler path instead of the read loop (BENCHMARKS.md).
+  conduit-internal-25) JDK=$JDK25; path=/echo-internal; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)"
+                dev.conduit.bench.conduit.ConduitPeer --server.port=$port --spring.threads.virtual.enabled=true
+                --conduit.bench.internal-upgrade-probe=true) ;;
   conduit-17) JDK=$JDK17; cmd=("$JDK17/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer --server.port=$port) ;;
   spring) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-spring)" dev.conduit.bench.spring.SpringPeer --server.port=$port) ;;
   netty) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer $port) ;;
@@ -42,7 +47,7 @@ window=$((secs - 3))
 WATCH=$!
 echo "load before: $(cat /proc/loadavg)"
 "$JDK25/bin/java" -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main echo \
-  --url "ws://127.0.0.1:$port/echo" --label "$name-probe" --connections "$conns" --size "$size" --type "$type" \
+  --url "ws://127.0.0.1:$port$path" --label "$name-probe" --connections "$conns" --size "$size" --type "$type" \
   --warmup 3 --seconds "$secs" --pid $PID --jcmd "$JDK/bin/jcmd" --results "$OUT/probe.jsonl" > "$OUT/load.log" 2>&1
 wait $WATCH
 echo "load after: $(cat /proc/loadavg)"
