@@ -12,6 +12,17 @@ import java.time.Instant;
  * <p>
  * Reading or writing it directly while a {@code Conn} uses it corrupts the WebSocket stream; it is
  * exposed by {@link Conn#netConn()} for inspection and socket options.
+ * <h2>The write contract</h2>
+ * The {@code Conn} writes every frame with one call of
+ * {@link #write(byte[], int, int, byte[], int, int)}, its header and its payload together, and
+ * then calls {@link #flush()}; only the payload of a large client frame, masked through a buffer
+ * piece by piece, continues with {@link #write(byte[], int, int)} calls before the flush. A
+ * transport that writes to a socket hands a frame's header and payload to it in one system call
+ * (a gathering write, or one copy into one buffer for a small payload), so a small frame is one
+ * TCP segment, and holds nothing back: what a call was given is on its way when the call returns,
+ * or in a buffer that the following {@link #flush()} sends. The default implementation suits
+ * transports that buffer anyway: it writes the two parts one after the other (as one write when
+ * they lie next to each other in one array).
  */
 public interface NetConn extends Closeable {
     /**
@@ -36,6 +47,31 @@ public interface NetConn extends Closeable {
      * @throws IOException on any other transport failure
      */
     void write(byte[] b, int off, int len) throws IOException;
+
+    /**
+     * Writes a frame: its header, then its payload, as one unit (see the class comment). Blocks
+     * until the transport has taken all of both. Implementations that write to a socket override
+     * it to send both in one system call.
+     *
+     * @param header the array holding the frame's header
+     * @param hoff the header's first byte
+     * @param hlen the header's length (2 to 14 bytes)
+     * @param payload the array holding the payload (may be {@code header}, right after it)
+     * @param poff the payload's first byte
+     * @param plen the payload's length (may be 0)
+     * @throws java.net.SocketTimeoutException when the write deadline passes
+     * @throws IOException on any other transport failure
+     */
+    default void write(byte[] header, int hoff, int hlen, byte[] payload, int poff, int plen) throws IOException {
+        if (header == payload && hoff + hlen == poff) {
+            write(header, hoff, hlen + plen);
+            return;
+        }
+        write(header, hoff, hlen);
+        if (plen > 0) {
+            write(payload, poff, plen);
+        }
+    }
 
     /**
      * Pushes written bytes to the network.

@@ -10,7 +10,6 @@ import dev.conduit.websocket.WebSocketException;
 import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.compression.MessageDeflater;
 import dev.conduit.websocket.frame.FrameEncoder;
-import dev.conduit.websocket.frame.Masking;
 import dev.conduit.websocket.frame.Opcode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,66 +18,45 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The write side of a connection. Two locks make concurrent writers safe without corrupting
- * the stream: the message lock (a semaphore, since a streamed message may be finished by another
- * thread than the one that began it) keeps data messages whole, and the frame lock serialises
- * single frames, so control frames can pass between the fragments of a streamed message.
- * Neither is a monitor: a virtual thread blocked in a write never pins its carrier.
+ * The message layer of a connection's write side. Two locks make concurrent writers safe without
+ * corrupting the stream: the message lock here (a semaphore, since a streamed message may be
+ * finished by another thread than the one that began it) keeps data messages whole, and the frame
+ * lock of {@link FrameWriter} serialises single frames, so control frames can pass between the
+ * fragments of a streamed message. Neither is a monitor: a virtual thread blocked in a write never
+ * pins its carrier.
+ * <p>
+ * The write buffer ({@link #messageBuffer}) is allocated only when a message needs it (a message
+ * stream, or a client's masked frame larger than {@link FrameWriter#SMALL_FRAME_SIZE}): a server
+ * that answers with {@code writeMessage} or broadcasts prepared messages never holds one, so its
+ * idle connections do not keep 4 KiB each (gorilla's issue #9).
  */
 final class ConnWriter {
-    private static final int MAX_DIRECT_CHUNK = 64 * 1024;
-
-    private final NetConn net;
+    private final FrameWriter frames;
     private final boolean client;
     private final int bufferSize;
     private final BufferPool pool;
     private final ConnListener listener;
-    private final CloseTracker closes;
-    /** The bound of automatic control frames (pongs, close replies), and of the wait for the frame lock they need. */
     private final Duration controlTimeout;
 
-    private final ReentrantLock frameLock = new ReentrantLock();
     private final Semaphore messageLock = new Semaphore(1, true);
     private volatile Thread messageOwner;
     private StreamWriter openWriter;
 
-    /**
-     * Whole frames up to this size (control frames, small data messages) are built here, under the
-     * frame lock, and go out in one transport write. The write buffer ({@link #messageBuffer}) is
-     * allocated only when a message needs it (a message stream, or a client's masked frame larger
-     * than this): a server that answers with {@code writeMessage} or broadcasts prepared messages
-     * never holds one, so its idle connections do not keep 4 KiB each (gorilla's issue #9).
-     */
-    static final int SMALL_FRAME_SIZE = 256;
-
-    private final byte[] smallFrame = new byte[SMALL_FRAME_SIZE];
-    private final byte[] headerScratch = new byte[FrameEncoder.MAX_HEADER_SIZE];
     /** Guarded by the message lock; allocated by {@link #messageBuffer()}. */
     private byte[] messageBuffer;
-    private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
-
-    private volatile IOException writeError;
-    private volatile Instant writeDeadline;
-    /** The deadline last given to the transport; guarded by the frame lock. */
-    private Instant appliedDeadline;
-    private boolean appliedDeadlineUnknown = true;
     /** permessage-deflate, or null when not negotiated; its compressor is used under the message lock. */
     private ConnCompression compression;
 
     ConnWriter(NetConn net, boolean client, ConnSettings settings, ConnListener listener, CloseTracker closes) {
-        this.net = net;
+        this.frames = new FrameWriter(net, client, settings, listener, closes);
         this.client = client;
         this.bufferSize = settings.writeBufferSize;
         this.pool = settings.writeBufferPool;
         this.listener = listener;
-        this.closes = closes;
         this.controlTimeout = settings.controlTimeout;
     }
 
@@ -91,12 +69,9 @@ final class ConnWriter {
         return c != null && c.compressOutgoing(messageType, length);
     }
 
-    /**
-     * Sets the deadline of later writes. It waits for nobody: each frame applies its own deadline
-     * to the transport when it takes the frame lock, so a writer blocked right now is not held up.
-     */
+    /** Sets the deadline of later writes (see {@link FrameWriter#setWriteDeadline}). */
     void setWriteDeadline(Instant deadline) {
-        writeDeadline = deadline;
+        frames.setWriteDeadline(deadline);
     }
 
     // ---- data messages -------------------------------------------------------------------
@@ -161,13 +136,7 @@ final class ConnWriter {
     private void writeWireMessage(int type, byte[] wire, long messageLength) throws IOException {
         acquireMessage();
         try {
-            lockFrame(writeDeadline);
-            try {
-                checkWritable();
-                writeRaw(wire, 0, wire.length);
-            } finally {
-                unlockFrame();
-            }
+            frames.writeEncodedFrame(wire);
             listener.messageWritten(type, messageLength);
         } finally {
             releaseMessage();
@@ -237,11 +206,11 @@ final class ConnWriter {
 
     private void acquireMessage() throws IOException {
         checkWritable();
-        Instant deadline = writeDeadline;
+        Instant deadline = frames.writeDeadline();
         try {
             if (deadline == null) {
                 messageLock.acquire();
-            } else if (!messageLock.tryAcquire(nanosUntil(deadline), TimeUnit.NANOSECONDS)) {
+            } else if (!messageLock.tryAcquire(FrameWriter.nanosUntil(deadline), TimeUnit.NANOSECONDS)) {
                 throw new SocketTimeoutException("websocket: write timeout waiting for another message to finish");
             }
         } catch (InterruptedException e) {
@@ -281,68 +250,12 @@ final class ConnWriter {
         if (data.length > 125) {
             throw new IllegalArgumentException("websocket: invalid control frame: payload of " + data.length + " bytes");
         }
-        if (deadline != null && !Instant.now().isBefore(deadline)) {
-            throw new SocketTimeoutException("websocket: write timeout");
-        }
-        lockFrame(deadline);
-        try {
-            checkWritable();
-            transportDeadline(deadline != null ? deadline : writeDeadline);
-            writeControlLocked(messageType, data);
-            if (messageType == WebSocket.CLOSE_MESSAGE) {
-                // Under the frame lock, so two closing threads cannot both pass checkWritable and
-                // send two close frames. Every later write fails: RFC 6455 §5.5.1 allows nothing after.
-                closes.closeSent(data);
-                writeError = new CloseSentException();
-            }
-        } finally {
-            unlockFrame();
-        }
-        if (messageType != WebSocket.CLOSE_MESSAGE) {
-            listener.controlSent(messageType);
-        }
+        frames.writeControl(messageType, data, deadline);
     }
 
-    /**
-     * Sends a pong for a ping. If another thread holds the frame lock the pong is left for it to
-     * send when its frame is done: the reader never waits on a slow writer, and the pong is never
-     * dropped (only superseded by a newer one, as RFC 6455 §5.5.3 allows).
-     */
+    /** Sends a pong for a ping, or leaves it to the frame lock's holder (see {@link FrameWriter#queuePong}). */
     void queuePong(byte[] payload) {
-        pendingPong.set(payload);
-        drainPendingPong();
-    }
-
-    private void drainPendingPong() {
-        while (pendingPong.get() != null && frameLock.tryLock()) {
-            try {
-                writePendingPongLocked();
-            } finally {
-                frameLock.unlock();
-            }
-        }
-    }
-
-    /**
-     * Writes a queued pong within the control timeout (or the write deadline, if sooner). A pong
-     * that does not go out in time ends the connection, unlike gorilla, which only fails later
-     * writes: part of the frame may be on the wire, so nothing can follow it, and a peer that pings
-     * without reading would otherwise hold the reading thread, its slot and this lock for ever.
-     * Closing the transport wakes the reader (it sees the connection end) and every waiting writer.
-     */
-    private void writePendingPongLocked() {
-        byte[] pong = pendingPong.getAndSet(null);
-        if (pong == null || writeError != null) {
-            return;
-        }
-        try {
-            transportDeadline(earliest(writeDeadline, Instant.now().plus(controlTimeout)));
-            writeControlLocked(WebSocket.PONG_MESSAGE, pong);
-            listener.controlSent(WebSocket.PONG_MESSAGE);
-        } catch (IOException e) {
-            // Recorded as the write error (and reported) by fail(); the connection cannot go on.
-            closeTransportQuietly();
-        }
+        frames.queuePong(payload);
     }
 
     /** Best-effort close reply or error close: bounded wait, errors ignored (the read error wins). */
@@ -366,39 +279,8 @@ final class ConnWriter {
             // We closed first: the peer's close completes the handshake.
         } catch (IOException | RuntimeException e) {
             // As gorilla's default close handler, the error is not the reader's; the transport goes.
-            closeTransportQuietly();
+            frames.closeTransportQuietly();
         }
-    }
-
-    private void closeTransportQuietly() {
-        try {
-            net.close();
-        } catch (IOException | RuntimeException ignored) {
-            // Already closed or failing: either way it is gone.
-        }
-    }
-
-    /** Gives the transport the deadline of the frame about to be written; the caller holds the frame lock. */
-    private void transportDeadline(Instant deadline) throws IOException {
-        if (appliedDeadlineUnknown || !Objects.equals(deadline, appliedDeadline)) {
-            net.setWriteDeadline(deadline);
-            appliedDeadline = deadline;
-            appliedDeadlineUnknown = false;
-        }
-    }
-
-    private static Instant earliest(Instant a, Instant b) {
-        return a == null || b.isBefore(a) ? b : a;
-    }
-
-    private void writeControlLocked(int opcode, byte[] data) throws IOException {
-        int key = client ? Masking.newKey() : 0;
-        int h = FrameEncoder.writeHeader(smallFrame, 0, true, false, opcode, data.length, client, key);
-        System.arraycopy(data, 0, smallFrame, h, data.length);
-        if (client) {
-            Masking.mask(smallFrame, h, data.length, key, 0);
-        }
-        writeRaw(smallFrame, 0, h + data.length);
     }
 
     // ---- frames --------------------------------------------------------------------------
@@ -410,151 +292,18 @@ final class ConnWriter {
 
     /** Writes one data frame; {@code rsv1} marks the first frame of a compressed message. */
     private void writeFrame(boolean fin, boolean rsv1, int opcode, byte[] data, int off, int len) throws IOException {
-        lockFrame(writeDeadline);
-        try {
-            checkWritable();
-            int key = client ? Masking.newKey() : 0;
-            int h = FrameEncoder.headerSize(len, client);
-            if (h + len <= smallFrame.length) {
-                // Small frame: header and payload in one transport write.
-                FrameEncoder.writeHeader(smallFrame, 0, fin, rsv1, opcode, len, client, key);
-                System.arraycopy(data, off, smallFrame, h, len);
-                if (client) {
-                    Masking.mask(smallFrame, h, len, key, 0);
-                }
-                writeRaw(smallFrame, 0, h + len);
-                return;
-            }
-            if (client && h + len <= bufferSize + FrameEncoder.MAX_HEADER_SIZE) {
-                // A client masks through a buffer anyway: header and payload in one write, as the
-                // socket transport sends every write at once.
-                byte[] buf = messageBuffer();
-                FrameEncoder.writeHeader(buf, 0, fin, rsv1, opcode, len, true, key);
-                System.arraycopy(data, off, buf, h, len);
-                Masking.mask(buf, h, len, key, 0);
-                writeRaw(buf, 0, h + len);
-                return;
-            }
-            // Header and payload as two writes: the server's transports hold a header back and send
-            // it with the payload's write (or buffer both until the flush).
-            FrameEncoder.writeHeader(headerScratch, 0, fin, rsv1, opcode, len, client, key);
-            writeChunk(headerScratch, 0, h);
-            if (client) {
-                // The caller's array must not change, so mask through the buffer.
-                byte[] buf = messageBuffer();
-                long maskPos = 0;
-                for (int done = 0; done < len; ) {
-                    int n = Math.min(buf.length, len - done);
-                    System.arraycopy(data, off + done, buf, 0, n);
-                    maskPos = Masking.mask(buf, 0, n, key, maskPos);
-                    writeChunk(buf, 0, n);
-                    done += n;
-                }
-            } else {
-                // Bounded chunks: a container may copy one huge write onto its heap whole.
-                for (int done = 0; done < len; ) {
-                    int n = Math.min(MAX_DIRECT_CHUNK, len - done);
-                    writeChunk(data, off + done, n);
-                    done += n;
-                }
-            }
-            flush();
-        } finally {
-            unlockFrame();
-        }
+        // A client masks through the write buffer a payload larger than the frame layer's own buffer.
+        byte[] maskBuffer = client && len > FrameWriter.SMALL_FRAME_SIZE ? messageBuffer() : null;
+        frames.writeFrame(fin, rsv1, opcode, data, off, len, maskBuffer);
     }
 
-    /** Writes a frame whose payload already sits in messageBuffer after a header gap. */
-    private void writeBufferedFrame(boolean fin, int opcode, int payloadLen) throws IOException {
-        writeBufferedFrame(fin, false, opcode, payloadLen);
-    }
-
+    /** Writes a frame whose payload already sits in the write buffer after a header gap. */
     private void writeBufferedFrame(boolean fin, boolean rsv1, int opcode, int payloadLen) throws IOException {
-        lockFrame(writeDeadline);
-        try {
-            checkWritable();
-            byte[] buf = messageBuffer();
-            int key = client ? Masking.newKey() : 0;
-            int h = FrameEncoder.headerSize(payloadLen, client);
-            int start = FrameEncoder.MAX_HEADER_SIZE - h;
-            FrameEncoder.writeHeader(buf, start, fin, rsv1, opcode, payloadLen, client, key);
-            if (client) {
-                Masking.mask(buf, FrameEncoder.MAX_HEADER_SIZE, payloadLen, key, 0);
-            }
-            writeRaw(buf, start, h + payloadLen);
-        } finally {
-            unlockFrame();
-        }
-    }
-
-    private void writeRaw(byte[] b, int off, int len) throws IOException {
-        writeChunk(b, off, len);
-        flush();
-    }
-
-    private void writeChunk(byte[] b, int off, int len) throws IOException {
-        try {
-            net.write(b, off, len);
-        } catch (IOException e) {
-            fail(e);
-            throw e;
-        }
-    }
-
-    private void flush() throws IOException {
-        try {
-            net.flush();
-        } catch (IOException e) {
-            fail(e);
-            throw e;
-        }
-    }
-
-    private void fail(IOException e) {
-        if (writeError == null) {
-            writeError = e;
-            listener.error(e instanceof SocketTimeoutException ? ConnListener.ErrorKind.TIMEOUT : ConnListener.ErrorKind.IO, e);
-        }
-    }
-
-    private void lockFrame(Instant deadline) throws IOException {
-        try {
-            if (deadline == null) {
-                frameLock.lockInterruptibly();
-            } else if (!frameLock.tryLock(nanosUntil(deadline), TimeUnit.NANOSECONDS)) {
-                throw new SocketTimeoutException("websocket: write timeout");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("websocket: interrupted waiting to write");
-        }
-        // A queued pong goes before our frame: it answers a ping that came before it.
-        writePendingPongLocked();
-        try {
-            transportDeadline(writeDeadline);
-        } catch (IOException | RuntimeException e) {
-            frameLock.unlock();
-            throw e;
-        }
-    }
-
-    private void unlockFrame() {
-        // A pong queued while we held the lock goes out before anyone else's frame.
-        writePendingPongLocked();
-        frameLock.unlock();
-        // The reader may have queued one after that check but before our unlock.
-        drainPendingPong();
+        frames.writeBufferedFrame(messageBuffer(), fin, rsv1, opcode, payloadLen);
     }
 
     private void checkWritable() throws IOException {
-        IOException e = writeError;
-        if (e != null) {
-            throw e;
-        }
-    }
-
-    private static long nanosUntil(Instant deadline) {
-        return Math.max(0, Duration.between(Instant.now(), deadline).toNanos());
+        frames.checkWritable();
     }
 
     private static boolean isControlType(int t) {

@@ -67,6 +67,9 @@ public final class SocketNetConn implements NetConn {
         return timer;
     }
 
+    /** The largest payload copied next to its header to leave in one write call. */
+    private static final int JOIN_MAX = 8 * 1024;
+
     /** How long {@link #close()} lets a layered (TLS) socket try to say goodbye. */
     private static final long CLOSE_GRACE_MILLIS = 1000;
 
@@ -140,6 +143,30 @@ public final class SocketNetConn implements NetConn {
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         withWriteDeadline(() -> out.write(b, off, len));
+    }
+
+    /**
+     * One write call on the socket for the frame: as it is when header and payload lie side by
+     * side (the Conn's client frames do), otherwise through one copy for a payload of up to
+     * {@value #JOIN_MAX} bytes; a larger payload goes out after its header in a second call.
+     */
+    @Override
+    public void write(byte[] header, int hoff, int hlen, byte[] payload, int poff, int plen) throws IOException {
+        Objects.checkFromIndexSize(hoff, hlen, header.length);
+        Objects.checkFromIndexSize(poff, plen, payload.length);
+        if (header == payload && hoff + hlen == poff) {
+            withWriteDeadline(() -> out.write(header, hoff, hlen + plen));
+        } else if (plen <= JOIN_MAX) {
+            byte[] frame = new byte[hlen + plen];
+            System.arraycopy(header, hoff, frame, 0, hlen);
+            System.arraycopy(payload, poff, frame, hlen, plen);
+            withWriteDeadline(() -> out.write(frame, 0, frame.length));
+        } else {
+            withWriteDeadline(() -> {
+                out.write(header, hoff, hlen);
+                out.write(payload, poff, plen);
+            });
+        }
     }
 
     @Override

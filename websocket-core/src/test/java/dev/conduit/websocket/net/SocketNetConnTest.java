@@ -57,6 +57,28 @@ class SocketNetConnTest {
         assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).isEqualTo("world!");
     }
 
+    /** @return the write system calls this thread has made ({@code /proc/thread-self/io}) */
+    static long threadWriteCalls() throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/io"))) {
+            if (line.startsWith("syscw:")) {
+                return Long.parseLong(line.substring(6).trim());
+            }
+        }
+        throw new IllegalStateException("no syscw in /proc/thread-self/io");
+    }
+
+    /** The write contract: a frame's header and a small payload from two arrays leave in one write call. */
+    @Test
+    void aFrameFromTwoArraysLeavesInOneWriteCall() throws IOException {
+        byte[] header = {(byte) 0x82, 0x05};
+        byte[] payload = "xxhelloxx".getBytes(StandardCharsets.US_ASCII);
+        long before = threadWriteCalls();
+        conn.write(header, 0, 2, payload, 2, 5);
+        conn.flush();
+        assertThat(threadWriteCalls() - before).as("write system calls").isEqualTo(1);
+        assertThat(peer.getInputStream().readNBytes(7)).containsExactly(0x82, 0x05, 'h', 'e', 'l', 'l', 'o');
+    }
+
     @Test
     void writesTheRequestedSliceOnly() throws IOException {
         byte[] data = "xxabcxx".getBytes(StandardCharsets.US_ASCII);

@@ -34,8 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Deadlines are the waiting thread's park time. A write that is still blocked at its deadline
  *       shuts the output down and fails with {@link SocketTimeoutException}, as do later writes
  *       (as in gorilla: after a write timeout the connection's state is corrupt).</li>
- *   <li>A frame header written alone is held back and goes out with the payload (or the flush) in
- *       one gathering write.</li>
+ *   <li>A frame's header and payload go out in one gathering write (the write contract of
+ *       {@link NetConn}), a long payload in pieces of at most {@value #WRITE_CHUNK} bytes; nothing
+ *       is held back, so {@link #flush()} has nothing to do.</li>
  *   <li>{@link #close()} shuts both halves down and wakes a waiting reader and writer; the
  *       container closes the channel once the handler has returned, after {@link #release()} has
  *       taken it off the loop.</li>
@@ -47,8 +48,8 @@ final class ReadLoopNetConn implements NetConn {
     private static final System.Logger LOG = System.getLogger(ReadLoopNetConn.class.getName());
     /** Bytes the loop reads for a connection nobody reads from at the moment, before it pauses. */
     static final int STAGING = 16 * 1024;
-    /** The longest write held back to be sent with the next one: a frame header. */
-    private static final int HOLD_MAX = 14;
+    /** The most of a payload handed to one (gathering) write: the JDK copies it into a direct buffer of that size. */
+    static final int WRITE_CHUNK = 64 * 1024;
     /** {@link #result} while no read has been done for the waiting reader. */
     private static final int PENDING = Integer.MIN_VALUE;
 
@@ -81,9 +82,6 @@ final class ReadLoopNetConn implements NetConn {
     private volatile int result = PENDING;
     private volatile boolean writable;
 
-    /** A frame header held back for the next write; guarded by the Conn's frame lock. */
-    private final byte[] held = new byte[HOLD_MAX];
-    private int heldLength;
     private volatile Instant readDeadline;
     private volatile Instant writeDeadline;
     private volatile boolean closed;
@@ -324,29 +322,32 @@ final class ReadLoopNetConn implements NetConn {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        ensureOpen();
-        if (heldLength == 0 && len <= HOLD_MAX) {
-            System.arraycopy(b, off, held, 0, len);
-            heldLength = len;
-            return;
-        }
-        ByteBuffer payload = ByteBuffer.wrap(b, off, len);
-        if (heldLength == 0) {
-            writeFully(new ByteBuffer[] {payload});
-        } else {
-            ByteBuffer header = ByteBuffer.wrap(held, 0, heldLength);
-            heldLength = 0;
-            writeFully(new ByteBuffer[] {header, payload});
-        }
+        write(null, 0, 0, b, off, len);
     }
 
     @Override
-    public void flush() throws IOException {
-        if (heldLength > 0) {
-            ByteBuffer alone = ByteBuffer.wrap(held, 0, heldLength);
-            heldLength = 0;
-            writeFully(new ByteBuffer[] {alone});
+    public void write(byte[] header, int hoff, int hlen, byte[] payload, int poff, int plen) throws IOException {
+        ensureOpen();
+        ByteBuffer head = null;
+        if (header == payload && hoff + hlen == poff) {
+            poff = hoff; // side by side: one array, no gathering
+            plen += hlen;
+        } else if (hlen > 0) {
+            head = ByteBuffer.wrap(header, hoff, hlen);
         }
+        int done = 0;
+        do {
+            int n = Math.min(plen - done, WRITE_CHUNK);
+            ByteBuffer piece = ByteBuffer.wrap(payload, poff + done, n);
+            writeFully(head == null ? new ByteBuffer[] {piece} : new ByteBuffer[] {head, piece});
+            head = null;
+            done += n;
+        } while (done < plen);
+    }
+
+    @Override
+    public void flush() {
+        // Every write is on its way when it returns.
     }
 
     private void writeFully(ByteBuffer[] buffers) throws IOException {

@@ -151,6 +151,66 @@ class ServletNetConnTest {
         return true;
     }
 
+    /** Whether the transport writes to the socket itself (direct I/O, the takeover) rather than through the container. */
+    boolean writesToTheSocket() {
+        return true;
+    }
+
+    /** @return the write system calls this thread has made ({@code /proc/thread-self/io}) */
+    static long threadWriteCalls() throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/io"))) {
+            if (line.startsWith("syscw:")) {
+                return Long.parseLong(line.substring(6).trim());
+            }
+        }
+        throw new IllegalStateException("no syscw in /proc/thread-self/io");
+    }
+
+    /**
+     * The write contract: a frame's header and payload leave in one write system call, and a
+     * write is never held back waiting for another (a 2-byte control frame reaches the peer with
+     * no flush and nothing after it). Through the container's streams the flush sends them.
+     */
+    @Test
+    void aFrameLeavesInOneWriteCallAndNothingIsHeldBack() throws Exception {
+        CountDownLatch pingSeen = new CountDownLatch(1);
+        byte[] payload = new byte[64];
+        java.util.Arrays.fill(payload, (byte) 'x');
+        scenario = net -> {
+            try {
+                long before = threadWriteCalls();
+                net.write(new byte[] {(byte) 0x82, 64}, 0, 2, payload, 0, payload.length);
+                net.flush();
+                events.add("frame calls " + (threadWriteCalls() - before));
+                before = threadWriteCalls();
+                net.write(new byte[] {(byte) 0x89, 0}, 0, 2);
+                events.add("ping calls " + (threadWriteCalls() - before));
+                if (writesToTheSocket()) {
+                    events.add("ping seen " + pingSeen.await(10, TimeUnit.SECONDS));
+                } else {
+                    net.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            InputStream in = s.getInputStream();
+            assertThat(in.readNBytes(66)).startsWith((byte) 0x82, (byte) 64).endsWith(payload);
+            assertThat(in.readNBytes(2)).containsExactly(0x89, 0x00);
+            pingSeen.countDown();
+            if (writesToTheSocket()) {
+                assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("frame calls 1");
+                assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("ping calls 1");
+                assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("ping seen true");
+            } else {
+                assertThat(events.poll(10, TimeUnit.SECONDS)).asString().startsWith("frame calls");
+                assertThat(events.poll(10, TimeUnit.SECONDS)).asString().startsWith("ping calls");
+            }
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("init returned");
+        }
+    }
+
     @Test
     void theChannelIsTakenFromTomcatsPollerAndReadAheadBytesComeFirst() throws Exception {
         scenario = net -> {
