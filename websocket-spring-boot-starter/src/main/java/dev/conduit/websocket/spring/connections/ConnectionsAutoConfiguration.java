@@ -34,7 +34,7 @@ public class ConnectionsAutoConfiguration {
      * @param environment for {@code spring.threads.virtual.enabled}
      * @return the connections bean
      */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean
     public WebSocketConnections conduitWebSocketConnections(ConnectionRegistry registry, JsonCodec json,
             ObjectProvider<Hub> hub, ConnectionsProperties properties, ConduitWebSocketProperties webSocket,

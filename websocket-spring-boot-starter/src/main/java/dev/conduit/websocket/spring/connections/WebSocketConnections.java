@@ -48,13 +48,16 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Sending.</b> A send returns at once: the message is encoded once and queued on each of the
- * principal's connections. Each connection has its own queue ({@code send-queue-capacity} messages
- * and {@code send-queue-bytes}) and one sender at a time, so its messages keep their order and a
- * slow one holds up nobody else. The sender writes with the connection's own write deadline, which
- * it never changes, and as every {@code Conn} write is whole, these messages interleave safely with
- * the handler's own writes (and with the hub's, whose messages have their own queue). A connection
- * whose queue is full, or whose write is still under way after {@code send-timeout}, is closed: a
- * peer that does not read costs only its own connection, as with the hub.
+ * principal's connections. A connection joined to the {@link Hub} gets it through
+ * {@link Hub#send} (behind its broadcasts, under the hub's write timeout and slow-receiver policy),
+ * since the hub is then its writer. Any other connection has a queue of its own
+ * ({@code send-queue-capacity} messages and {@code send-queue-bytes}) and one sender at a time, so
+ * its messages keep their order and a slow one holds up nobody else. The sender writes with the
+ * connection's own write deadline (a handler that sets one sets it for these messages too), which it
+ * never changes, and as every {@code Conn} write is whole, these messages interleave safely with the
+ * handler's own writes. A connection whose queue is full, or whose write is still under way after
+ * {@code send-timeout}, is closed: a peer that does not read costs only its own connection, as with
+ * the hub.
  *
  * <p><b>Across instances.</b> When the {@link Hub} relays to other instances, a principal message is
  * also published on the hub's reserved topic {@value #PRINCIPAL_TOPIC}, signed like every envelope
@@ -67,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * {@code conduit.websocket.close-timeout}); the handler's read then ends with the peer's answer.
  * A connection that is still open a close timeout later is closed at once.
  */
-public class WebSocketConnections implements AutoCloseable {
+public class WebSocketConnections {
     /** The hub topic that carries principal messages between instances. */
     public static final String PRINCIPAL_TOPIC = Hub.RESERVED_TOPIC_PREFIX + "principal";
     /** The largest page {@link #page(int, int)} returns. */
@@ -100,7 +103,7 @@ public class WebSocketConnections implements AutoCloseable {
      * @param queueBytes payload bytes queued per connection (a single larger message goes through an empty queue)
      * @param sendTimeout the longest write of one message to one connection before it is closed
      * @param closeTimeout the bound of a close frame, and how long a closed connection may take to end
-     * @param senders runs the senders; shut down by {@link #close()}
+     * @param senders runs the senders; shut down by {@link #shutdown()}
      */
     public WebSocketConnections(ConnectionRegistry registry, JsonCodec json, Hub hub, int queueCapacity, long queueBytes,
             Duration sendTimeout, Duration closeTimeout, ExecutorService senders) {
@@ -247,6 +250,13 @@ public class WebSocketConnections implements AutoCloseable {
     private int deliverLocally(String principal, PreparedMessage message) {
         int queued = 0;
         for (OpenConnection c : registry.connectionsOf(principal)) {
+            if (hub != null && hub.joined(c.handlerConn())) {
+                // The hub writes to it, with its own deadline and policy: queue behind its broadcasts.
+                if (hub.send(c.handlerConn(), message.messageType(), message.data())) {
+                    queued++;
+                }
+                continue;
+            }
             ConnectionOutbox outbox = outboxes.computeIfAbsent(c, k -> new ConnectionOutbox(this, k, queueCapacity, queueBytes));
             if (registry.connection(c.id()) == null) {
                 // It ended meanwhile, perhaps before its outbox existed: do not keep one for it.
@@ -328,9 +338,8 @@ public class WebSocketConnections implements AutoCloseable {
         return rejectedRelayed.get();
     }
 
-    /** Stops the senders and the watchdog; connections stay open. */
-    @Override
-    public void close() {
+    /** Stops the senders and the watchdog (the bean's destroy method); connections stay open. */
+    public void shutdown() {
         watchdog.shutdownNow();
         senders.shutdownNow();
         try {

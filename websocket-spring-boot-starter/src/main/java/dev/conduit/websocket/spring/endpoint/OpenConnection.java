@@ -18,6 +18,7 @@ public final class OpenConnection {
     private final Instant openedAt;
     private final ConnectionAttributes attributes;
     private final Conn conn;
+    private volatile Conn handlerConn;
 
     OpenConnection(String id, String endpoint, String principal, InetSocketAddress remoteAddress, Instant openedAt, Conn conn) {
         this.id = id;
@@ -27,6 +28,7 @@ public final class OpenConnection {
         this.openedAt = openedAt;
         this.attributes = new ConnectionAttributes(id);
         this.conn = conn;
+        this.handlerConn = conn;
     }
 
     /** @return the id: 128 random bits, URL-safe Base64 without padding (22 characters) */
@@ -62,6 +64,19 @@ public final class OpenConnection {
     /** @return the connection */
     public Conn conn() {
         return conn;
+    }
+
+    /**
+     * @return the Conn the handler method received: the same connection, possibly wrapped for
+     *         supervision; the one the handler hands to the hub ({@code Hub.join}), so the one to
+     *         look the connection up by there
+     */
+    public Conn handlerConn() {
+        return handlerConn;
+    }
+
+    void handlerConn(Conn view) {
+        this.handlerConn = view;
     }
 
     @Override

@@ -205,7 +205,9 @@ public final class WebSocketEndpointHandler {
         }
         ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout, registry.supervisionThreads());
         try {
-            invoke(supervisor == null ? conn : new SupervisedConn(conn, supervisor), info, registered.attributes(), snapshots);
+            Conn handlerConn = supervisor == null ? conn : new SupervisedConn(conn, supervisor);
+            registered.handlerConn(handlerConn);
+            invoke(handlerConn, info, registered.attributes(), snapshots);
         } finally {
             if (supervisor != null) {
                 supervisor.stop();

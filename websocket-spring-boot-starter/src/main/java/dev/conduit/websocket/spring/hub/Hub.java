@@ -356,6 +356,14 @@ public class Hub {
         return offer(subscriber, new PreparedMessage(messageType, data));
     }
 
+    /**
+     * @param conn a connection, as the handler passed it to {@link #join}
+     * @return whether it is joined (the hub writes to it: others send through {@link #send})
+     */
+    public boolean joined(Conn conn) {
+        return subscribers.containsKey(conn);
+    }
+
     /** @param topic the topic; @return how many of this instance's connections receive it */
     public int size(String topic) {
         Set<Subscriber> members = topics.get(topic);

@@ -5,6 +5,7 @@ import dev.conduit.websocket.Message;
 import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
 import dev.conduit.websocket.spring.endpoint.ConnectionAttributes;
 import dev.conduit.websocket.spring.endpoint.HandshakeInfo;
+import dev.conduit.websocket.spring.hub.Hub;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +27,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * The application of the connection registry tests, behind Spring Security with HTTP Basic: users
  * alice and bob (USER), admin (ADMIN) and ops (OPS); the Actuator needs ADMIN or OPS. {@code /ws/chat/{room}}
  * is open to anyone (the principal is whoever authenticated the upgrade), copies the query
- * parameter {@code client} into the connection's attributes and echoes what it reads.
+ * parameter {@code client} into the connection's attributes and echoes what it reads; {@code /ws/news}
+ * joins the hub's topic "news" and echoes through the hub.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -51,11 +53,31 @@ public class ConnectionsTestApp {
     }
 
     @Bean
-    Endpoints endpoints() {
-        return new Endpoints();
+    Endpoints endpoints(Hub hub) {
+        return new Endpoints(hub);
     }
 
     public static class Endpoints {
+        private final Hub hub;
+
+        Endpoints(Hub hub) {
+            this.hub = hub;
+        }
+
+        /** Joins topic "news"; its own replies go through the hub, as the hub asks of joined connections. */
+        @WebSocketEndpoint("/ws/news")
+        public void news(Conn conn) throws IOException {
+            hub.join("news", conn);
+            try {
+                while (true) {
+                    Message m = conn.readMessage();
+                    hub.send(conn, m.messageType(), m.data());
+                }
+            } finally {
+                hub.leave(conn);
+            }
+        }
+
         @WebSocketEndpoint("/ws/chat/{room}")
         public void chat(Conn conn, ConnectionAttributes attributes, HandshakeInfo handshake) throws IOException {
             if (handshake.queryParameter("client") != null) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.spring.hub.Hub;
 import dev.conduit.websocket.spring.testing.WsClient;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,17 +53,22 @@ class WebSocketConnectionsIntegrationTests {
                         "management.endpoint.websocketconnections.show-values=when-authorized",
                         "management.endpoint.websocketconnections.roles=ADMIN",
                         "conduit.websocket.connections.send-queue-capacity=16",
-                        "conduit.websocket.connections.send-timeout=2s")
+                        "conduit.websocket.connections.send-timeout=2s",
+                        "conduit.websocket.hub.write-timeout=1s")
                 .run();
         port = app.getEnvironment().getProperty("local.server.port", Integer.class);
         connections = app.getBean(WebSocketConnections.class);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         if (app != null) {
             app.close();
         }
+        // The watchdog (started by the tests' sends and closes) belongs to the bean and stops with the context.
+        await(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("conduit-websocket-connections-watchdog")),
+                () -> "the connections watchdog thread outlived the context");
     }
 
     @AfterEach
@@ -167,6 +173,26 @@ class WebSocketConnectionsIntegrationTests {
             client.sendText("end");
             assertThat(client.nextText()).isEqualTo("end");
         }
+    }
+
+    @Test
+    void aConnectionJoinedToTheHubGetsPrincipalMessagesThroughTheHubLongAfterItsLastBroadcast() throws Exception {
+        WsClient alice = connect("alice", "/ws/news");
+        Hub hub = app.getBean(Hub.class);
+        hub.broadcastText("news", "first");
+        assertThat(alice.nextText()).isEqualTo("first");
+        // The hub gave its write a deadline of now + write-timeout (1s); wait until that has passed.
+        Instant expired = Instant.now().plusMillis(1500);
+        await(() -> Instant.now().isAfter(expired), () -> "");
+        long droppedBefore = connections.droppedConnections();
+
+        assertThat(connections.sendToPrincipal("alice", "direct")).isEqualTo(1);
+        assertThat(alice.nextText()).isEqualTo("direct");
+        hub.broadcastText("news", "second");
+        assertThat(alice.nextText()).isEqualTo("second");
+        alice.sendText("still open");
+        assertThat(alice.nextText()).isEqualTo("still open");
+        assertThat(connections.droppedConnections()).isEqualTo(droppedBefore);
     }
 
     @Test
