@@ -1,6 +1,7 @@
 package dev.conduit.websocket.server.internal;
 
 import dev.conduit.websocket.NetConn;
+import jakarta.servlet.http.WebConnection;
 
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -12,7 +13,6 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>Bytes the container had already read with the upgrade request are returned first.</li>
  *   <li>When the socket has data and nobody waits (the handler is busy), the loop reads it into a
- *       staging buffer of {@value #STAGING} bytes that the next reads drain; when that is full the
+ *       staging buffer ({@link ReadAhead}) that the next reads drain; when that is full the
  *       loop stops reading this socket until the handler has taken some (TCP's flow control then
  *       holds the peer back, as with any unread socket). An idle connection has no staging
  *       buffer.</li>
@@ -38,38 +38,34 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link NetConn}), a long payload in pieces of at most {@value #WRITE_CHUNK} bytes; nothing
  *       is held back, so {@link #flush()} has nothing to do.</li>
  *   <li>{@link #close()} shuts both halves down and wakes a waiting reader and writer; the
- *       container closes the channel once the handler has returned, after {@link #release()} has
- *       taken it off the loop.</li>
+ *       container closes the channel once the handler has returned, after {@link #endOfHandler()}
+ *       has taken it off the loop.</li>
  *   <li>As with the JDK's channels, interrupting a thread that waits to read or write closes the
  *       connection ({@link ClosedByInterruptException}).</li>
  * </ul>
  */
-final class ReadLoopNetConn implements NetConn {
+final class ReadLoopNetConn implements ServerNetConn {
     private static final System.Logger LOG = System.getLogger(ReadLoopNetConn.class.getName());
-    /** Bytes the loop reads for a connection nobody reads from at the moment, before it pauses. */
-    static final int STAGING = 16 * 1024;
     /** The most of a payload handed to one (gathering) write: the JDK copies it into a direct buffer of that size. */
     static final int WRITE_CHUNK = 64 * 1024;
     /** {@link #result} while no read has been done for the waiting reader. */
     private static final int PENDING = Integer.MIN_VALUE;
 
     private final SocketChannel channel;
+    private final WebConnection connection;
+    private final SocketLevers levers;
     private final ReadLoop loop;
     private final SelectionKey key;
     private final SocketAddress localAddress;
     private final SocketAddress remoteAddress;
-    /** Bytes the container read before the channel was taken; null once consumed. Reader only. */
-    private byte[] early;
-    private int earlyPosition;
 
     // Guarded by "this": shared by the reader, the writer and the loop; never held while blocked.
     /** The waiting reader's target, or null when nobody waits. */
     private ByteBuffer wanted;
     private Thread reader;
     private Thread writer;
-    private byte[] staging;
-    private int stagingStart;
-    private int stagingEnd;
+    /** The early bytes (the reader's alone) and the staging buffer (under the lock). */
+    private final ReadAhead readAhead;
     /** The key's interest set as last given to it. */
     private int interest = SelectionKey.OP_READ;
     /** The socket reached its end (or failed, then {@link #failure} says how). */
@@ -86,16 +82,21 @@ final class ReadLoopNetConn implements NetConn {
     private volatile Instant writeDeadline;
     private volatile boolean closed;
     private volatile boolean writeTimedOut;
+    private volatile boolean handlerReturned;
 
     /**
-     * @param channel the connected channel, non-blocking, no longer registered with the container
-     * @param early what the container had read past the upgrade request (may be empty)
+     * @param taken the connected channel, non-blocking, no longer registered with the container, and
+     *              what the container had read past the upgrade request (may be empty)
+     * @param connection the upgraded connection, handed back to the container at the end
+     * @param levers the container's levers, for its buffers
      * @param loop the read loop that serves it
      */
-    ReadLoopNetConn(SocketChannel channel, byte[] early, SocketAddress localAddress, SocketAddress remoteAddress,
-                    ReadLoop loop) throws IOException {
-        this.channel = channel;
-        this.early = early.length > 0 ? early : null;
+    ReadLoopNetConn(SocketLevers.TakenChannel taken, WebConnection connection, SocketLevers levers,
+                    SocketAddress localAddress, SocketAddress remoteAddress, ReadLoop loop) throws IOException {
+        this.channel = taken.channel();
+        this.connection = connection;
+        this.levers = levers;
+        this.readAhead = new ReadAhead(taken.early());
         this.localAddress = localAddress;
         this.remoteAddress = remoteAddress;
         this.loop = loop;
@@ -131,10 +132,7 @@ final class ReadLoopNetConn implements NetConn {
     private Thread readOnLoop(SelectionKey readyKey) {
         ByteBuffer target = wanted;
         if (target == null) {
-            if (staging == null) {
-                staging = new byte[STAGING];
-            }
-            target = ByteBuffer.wrap(staging, stagingEnd, staging.length - stagingEnd);
+            target = readAhead.stagingRoom();
         }
         int asked = target.remaining();
         int n;
@@ -159,11 +157,8 @@ final class ReadLoopNetConn implements NetConn {
             result = n;
             return waiting;
         }
-        if (n > 0) {
-            stagingEnd += n;
-            if (stagingEnd == staging.length) {
-                setInterest(readyKey, interest & ~SelectionKey.OP_READ); // the handler is behind: let TCP hold the peer
-            }
+        if (n > 0 && readAhead.staged(n)) {
+            setInterest(readyKey, interest & ~SelectionKey.OP_READ); // the handler is behind: let TCP hold the peer
         }
         return null;
     }
@@ -198,26 +193,18 @@ final class ReadLoopNetConn implements NetConn {
         if (len == 0) {
             return 0;
         }
-        if (early != null) {
-            int n = Math.min(len, early.length - earlyPosition);
-            System.arraycopy(early, earlyPosition, b, off, n);
-            earlyPosition += n;
-            if (earlyPosition == early.length) {
-                early = null;
-            }
-            return n;
+        int early = readAhead.takeEarly(b, off, len);
+        if (early > 0) {
+            return early;
         }
         Instant deadline = readDeadline;
-        long waitUntil = deadline == null ? 0 : System.nanoTime() + nanosLeft(deadline, "read");
+        long waitUntil = deadline == null ? 0 : System.nanoTime() + Deadlines.nanosLeft(deadline, "read");
         boolean wakeLoop = false;
         int n;
         synchronized (this) {
-            if (stagingEnd > stagingStart) {
-                n = Math.min(len, stagingEnd - stagingStart);
-                System.arraycopy(staging, stagingStart, b, off, n);
-                stagingStart += n;
-                if (stagingStart == stagingEnd) {
-                    stagingStart = stagingEnd = 0;
+            if (readAhead.hasStaged()) {
+                n = readAhead.takeStaged(b, off, len);
+                if (!readAhead.hasStaged()) {
                     // The loop may have paused reading when the buffer was full: resume.
                     wakeLoop = !ended && setInterest(interest | SelectionKey.OP_READ);
                 }
@@ -226,7 +213,7 @@ final class ReadLoopNetConn implements NetConn {
             } else {
                 n = lastReadFilled ? readDirect(b, off, len) : 0;
                 if (n == 0) {
-                    staging = null; // idle from here on: hold nothing
+                    readAhead.idle(); // idle from here on: hold nothing
                     wanted = ByteBuffer.wrap(b, off, len);
                     reader = Thread.currentThread();
                     result = PENDING;
@@ -355,7 +342,7 @@ final class ReadLoopNetConn implements NetConn {
             throw new SocketTimeoutException("write deadline passed");
         }
         Instant deadline = writeDeadline;
-        long waitUntil = deadline == null ? 0 : System.nanoTime() + nanosLeft(deadline, "write");
+        long waitUntil = deadline == null ? 0 : System.nanoTime() + Deadlines.nanosLeft(deadline, "write");
         ByteBuffer last = buffers[buffers.length - 1];
         try {
             while (true) {
@@ -433,9 +420,20 @@ final class ReadLoopNetConn implements NetConn {
         return remoteAddress;
     }
 
-    /** Shuts both halves down from any thread and wakes whoever waits; the peer sees FIN. */
+    /**
+     * Shuts both halves down from any thread and wakes whoever waits; the peer sees FIN. Once the
+     * handler has returned it does nothing: the container closes the socket itself after
+     * {@link #endOfHandler()} (shutting the halves down first made JDK clients report 1006 after
+     * a complete closing handshake).
+     */
     @Override
     public void close() {
+        if (!handlerReturned) {
+            shutDown();
+        }
+    }
+
+    private void shutDown() {
         if (closed) {
             return;
         }
@@ -445,11 +443,24 @@ final class ReadLoopNetConn implements NetConn {
         wakeWaiters();
     }
 
+    @Override
+    public void handlerReturned() {
+        handlerReturned = true;
+    }
+
     /**
-     * Takes the channel off the loop once the handler has returned, before the container closes
-     * it: the socket is really closed only after the loop's selector has let go of it.
+     * Takes the channel off the loop, before the container closes it (the socket is really closed
+     * only after the loop's selector has let go of it), gives the container's buffers back their
+     * size and hands the connection back to the container.
      */
-    void release() {
+    @Override
+    public void endOfHandler() {
+        release();
+        levers.restoreBuffers(); // before Tomcat can reuse the channel for another connection
+        ContainerNetConn.closeConnection(connection);
+    }
+
+    private void release() {
         // Whoever still waits (a writer of another thread) fails now, as after close(), but without
         // shutting the socket down: the container's close follows and ends it with a plain FIN.
         closed = true;
@@ -481,7 +492,7 @@ final class ReadLoopNetConn implements NetConn {
     /** Called by the loop when someone else closed the channel: whoever waits fails as after {@link #close()}. */
     void keyLost() {
         LOG.log(System.Logger.Level.DEBUG, "websocket: the container closed a taken connection under its handler");
-        close();
+        shutDown();
     }
 
     /**
@@ -489,23 +500,18 @@ final class ReadLoopNetConn implements NetConn {
      * (its stream position is unknown now) and the thread keeps its interrupt status.
      */
     private IOException interrupted() {
-        close();
+        shutDown();
         return new ClosedByInterruptException();
     }
 
     /** @return whether a staging buffer is held (for tests: an idle connection holds none) */
     synchronized boolean holdsStaging() {
-        return staging != null;
+        return readAhead.holdsStaging();
     }
 
     private void ensureOpen() throws SocketException {
         if (closed) {
             throw new SocketException("Socket closed");
         }
-    }
-
-    private static long nanosLeft(Instant deadline, String what) throws SocketTimeoutException {
-        long millis = ServletNetConn.millisLeft(deadline, what);
-        return millis < 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(millis);
     }
 }

@@ -47,12 +47,19 @@ interface SocketLevers {
      * reads and writes it; the container's streams must not be used any more. The container still closes
      * the channel once the handler has returned.
      *
-     * @param transport decides whether to take over, and serves the waits
-     * @return the channel and the bytes read ahead, or {@code null} when that is not possible or
-     *         not wanted (nothing has changed then)
+     * Called only when {@link TransportFactory} has decided to take over.
+     *
+     * @param transport serves the waits
+     * @return the channel and the bytes read ahead, or {@code null} when that is not possible
+     *         (nothing has changed then)
      * @throws TakeoverException when taking failed past the point of no return (the connection is lost)
      */
     default TakenChannel takeChannel(TransportRuntime transport) throws TakeoverException {
+        return null;
+    }
+
+    /** @return the container's version, for the takeover's gate and log lines, or {@code null} if unknown */
+    default String containerVersion() {
         return null;
     }
 

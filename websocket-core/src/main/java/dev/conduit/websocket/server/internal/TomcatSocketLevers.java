@@ -194,6 +194,11 @@ final class TomcatSocketLevers implements SocketLevers {
     }
 
     @Override
+    public String containerVersion() {
+        return TomcatVersion.of(socketWrapper.getClass().getClassLoader());
+    }
+
+    @Override
     public TakenChannel takeChannel(TransportRuntime transport) throws TakeoverException {
         return directChannel == null ? null : new TomcatTakeover(socketWrapper, directChannel).take(transport);
     }

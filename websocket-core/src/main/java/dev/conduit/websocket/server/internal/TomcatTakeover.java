@@ -78,9 +78,6 @@ final class TomcatTakeover {
             return null;
         }
         String version = TomcatVersion.of(socketWrapper.getClass().getClassLoader());
-        if (!transport.takeoverWanted(version)) {
-            return null;
-        }
         TakeoverStep step = TakeoverStep.LOOK_UP;
         Object handler;
         Object poller;

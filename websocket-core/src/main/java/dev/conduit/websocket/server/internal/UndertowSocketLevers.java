@@ -11,7 +11,7 @@ import java.nio.channels.SocketChannel;
  * holds XNIO's {@code StreamConnection}, whose NIO implementation holds the JDK
  * {@link SocketChannel}. Shutting its input down wakes a reader blocked in Undertow's blocking read
  * ({@code WebConnection.close()} does not). Undertow applies no timeout while a blocking read
- * waits, so it has no timeout lever; {@link ServletNetConn} enforces deadlines with a watchdog
+ * waits, so it has no timeout lever; {@link ContainerNetConn} enforces deadlines with a watchdog
  * that shuts the socket down instead.
  */
 final class UndertowSocketLevers implements SocketLevers {

@@ -2,7 +2,7 @@ package dev.conduit.websocket.server.internal;
 
 import dev.conduit.websocket.server.TestServer;
 /** The transport tests on Undertow (no socket timeouts there: those tests are skipped). */
-class UndertowServletNetConnTest extends ServletNetConnTest {
+class UndertowServerNetConnTest extends ServerNetConnTest {
     @Override
     TestServer.Container container() {
         return TestServer.Container.UNDERTOW;
@@ -11,6 +11,11 @@ class UndertowServletNetConnTest extends ServletNetConnTest {
     @Override
     boolean expectChannelTaken() {
         return false;
+    }
+
+    @Override
+    Class<?> expectedTransport() {
+        return ContainerNetConn.class;
     }
 
     @Override

@@ -37,12 +37,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The transport alone, over a real Tomcat upgrade: deadlines, EOF, a close from another thread,
  * concurrent writes. The scenario runs inside {@code init()} like the Upgrader's handler does.
  */
-class ServletNetConnTest {
-    static volatile Consumer<ServletNetConn> scenario;
+class ServerNetConnTest {
+    static volatile Consumer<ServerNetConn> scenario;
     static final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     /** Scenarios still running: a test ends only when its scenario has, so none reports into the next test. */
     static final AtomicInteger running = new AtomicInteger();
     static volatile boolean lastChannelTaken;
+    static volatile Class<?> lastTransport;
     /** The transport of the scenarios; Tomcat 10.1.48 and 11.0.22 are verified, so AUTO takes over. */
     static volatile TransportRuntime transport;
     TestServer server;
@@ -62,15 +63,16 @@ class ServletNetConnTest {
     public static final class ScenarioHandler implements HttpUpgradeHandler {
         @Override
         public void init(WebConnection wc) {
-            ServletNetConn net;
+            ServerNetConn net;
             try {
-                net = ServletNetConn.open(wc, null, null, transport);
+                net = TransportFactory.open(wc, null, null, transport);
             } catch (TakeoverException e) {
                 events.add(e);
                 return;
             }
             running.incrementAndGet();
-            lastChannelTaken = net.channelTaken();
+            lastChannelTaken = net instanceof ReadLoopNetConn;
+            lastTransport = net.getClass();
             try {
                 scenario.accept(net);
             } catch (RuntimeException e) {
@@ -133,7 +135,7 @@ class ServletNetConnTest {
         return sb.toString();
     }
 
-    static void write(ServletNetConn net, String s) {
+    static void write(ServerNetConn net, String s) {
         try {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             net.write(b, 0, b.length);
@@ -149,6 +151,11 @@ class ServletNetConnTest {
      */
     boolean expectChannelTaken() {
         return true;
+    }
+
+    /** The transport class the factory picks: one per transport. */
+    Class<?> expectedTransport() {
+        return ReadLoopNetConn.class;
     }
 
     /** Whether the transport writes to the socket itself (direct I/O, the takeover) rather than through the container. */
@@ -236,6 +243,7 @@ class ServletNetConnTest {
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("earlylater");
             assertThat(readLine(s.getInputStream())).isEqualTo("ok");
             assertThat(lastChannelTaken).isEqualTo(expectChannelTaken());
+            assertThat(lastTransport).isEqualTo(expectedTransport());
         }
     }
 
@@ -338,7 +346,7 @@ class ServletNetConnTest {
 
     @Test
     void closeFromAnotherThreadWakesTheReaderAndEndsTheConnection() throws Exception {
-        CompletableFuture<ServletNetConn> opened = new CompletableFuture<>();
+        CompletableFuture<ServerNetConn> opened = new CompletableFuture<>();
         scenario = net -> {
             opened.complete(net);
             try {
@@ -348,7 +356,7 @@ class ServletNetConnTest {
             }
         };
         try (Socket s = connect()) {
-            ServletNetConn net = opened.get(10, TimeUnit.SECONDS);
+            ServerNetConn net = opened.get(10, TimeUnit.SECONDS);
             Thread.sleep(200); // let the reader block
             net.close();
             assertThat(events.poll(10, TimeUnit.SECONDS)).isInstanceOf(SocketException.class);
@@ -477,7 +485,7 @@ class ServletNetConnTest {
                 events.add(wrong < 0 ? "read " + got : "wrong byte at " + wrong);
                 int n = net.read(b, 0, b.length);
                 events.add(new String(b, 0, n, StandardCharsets.UTF_8));
-                events.add(net.holdsReadStaging() ? "staging held while idle" : "nothing staged");
+                events.add(net instanceof ReadLoopNetConn taken && taken.holdsStaging() ? "staging held while idle" : "nothing staged");
             } catch (IOException | InterruptedException e) {
                 events.add(e);
             }
