@@ -10,9 +10,11 @@ import dev.conduit.websocket.spring.hub.SenderExecutors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -43,5 +45,21 @@ public class ConnectionsAutoConfiguration {
         return new WebSocketConnections(registry, json, hub.getIfUnique(), properties.getSendQueueCapacity(),
                 properties.getSendQueueBytes().toBytes(), properties.getSendTimeout(), webSocket.getCloseTimeout(),
                 SenderExecutors.create(virtual, properties.getSenderThreads()));
+    }
+
+    /** Micrometer meters for the bean; Actuator binds every MeterBinder bean to its registries. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class ConnectionsMetricsConfiguration {
+
+        /**
+         * @param connections the connections bean
+         * @return the binder of its meters
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        ConnectionsMeterBinder conduitWebSocketConnectionsMeterBinder(WebSocketConnections connections) {
+            return new ConnectionsMeterBinder(connections);
+        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +92,7 @@ public class WebSocketConnections {
     private final ScheduledThreadPoolExecutor watchdog;
     private final byte[] instanceId = new byte[16];
     private final Map<OpenConnection, ConnectionOutbox> outboxes = new ConcurrentHashMap<>();
+    private final LongAdder sent = new LongAdder();
     private final AtomicLong droppedConnections = new AtomicLong();
     private final AtomicLong rejectedRelayed = new AtomicLong();
     private final AtomicBoolean warnedDrop = new AtomicBoolean();
@@ -254,6 +256,7 @@ public class WebSocketConnections {
                 // The hub writes to it, with its own deadline and policy: queue behind its broadcasts.
                 if (hub.send(c.handlerConn(), message.messageType(), message.data())) {
                     queued++;
+                    sent.increment();
                 }
                 continue;
             }
@@ -266,6 +269,7 @@ public class WebSocketConnections {
             }
             if (outbox.offer(message)) {
                 queued++;
+                sent.increment();
             } else {
                 ended(outbox, "its send queue is full (" + queueCapacity + " messages or " + queueBytes + " bytes)");
             }
@@ -327,6 +331,11 @@ public class WebSocketConnections {
     }
 
     // ---- counts and lifecycle -----------------------------------------------------------
+
+    /** @return principal messages queued on this instance's connections since start, one per connection */
+    public long sentMessages() {
+        return sent.sum();
+    }
 
     /** @return connections closed because they did not take their messages (queue full, write timeout, write failure) */
     public long droppedConnections() {

@@ -10,6 +10,7 @@ import dev.conduit.websocket.spring.annotation.WebSocketEndpoint;
 import dev.conduit.websocket.spring.autoconfigure.ConduitWebSocketAutoConfiguration;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.hub.HubAutoConfiguration;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,20 @@ class ConnectionsAutoConfigurationTests {
                     assertThat(properties.getSendTimeout()).isEqualTo(Duration.ofSeconds(3));
                     assertThat(context.getBean(WebSocketConnections.class).list()).isEmpty();
                 });
+    }
+
+    @Test
+    void bindsItsMetersWhenMicrometerIsPresent() {
+        runner.run(context -> {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(ConnectionsMeterBinder.class).bindTo(registry);
+            assertThat(registry.get("websocket.connections.sent").functionCounter().count()).isZero();
+            assertThat(registry.get("websocket.connections.dropped").functionCounter().count()).isZero();
+            assertThat(registry.get("websocket.connections.relay.rejected").functionCounter().count()).isZero();
+        });
+        runner.withClassLoader(new FilteredClassLoader("io.micrometer."))
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(WebSocketConnections.class)
+                        .doesNotHaveBean(ConnectionsMeterBinder.class));
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.spring.hub.Hub;
 import dev.conduit.websocket.spring.testing.WsClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -156,6 +157,7 @@ class WebSocketConnectionsIntegrationTests {
         WsClient laptop = connect("alice", "/ws/chat/b");
         WsClient bob = connect("bob", "/ws/chat/a");
         WsClient anonymous = connect(null, "/ws/chat/a");
+        double sentBefore = meter("websocket.connections.sent");
 
         assertThat(connections.sendToPrincipal("alice", "hello alice")).isEqualTo(2);
         assertThat(phone.nextText()).isEqualTo("hello alice");
@@ -167,6 +169,7 @@ class WebSocketConnectionsIntegrationTests {
         assertThat(connections.sendToPrincipal("bob", WebSocket.BINARY_MESSAGE, data)).isEqualTo(1);
         assertThat(bob.nextBinary()).isEqualTo(data);
         assertThat(connections.sendToPrincipal("nobody", "x")).isZero();
+        assertThat(meter("websocket.connections.sent") - sentBefore).isEqualTo(5.0);
 
         // Nothing else arrived: the next message of each is the echo of what it sends now.
         for (WsClient client : List.of(phone, laptop, bob, anonymous)) {
@@ -215,9 +218,14 @@ class WebSocketConnectionsIntegrationTests {
             await(() -> connections.find(stuckId).isEmpty(), () -> "the stuck connection is still open");
         }
         assertThat(connections.droppedConnections()).isGreaterThan(droppedBefore);
+        assertThat(meter("websocket.connections.dropped")).isEqualTo((double) connections.droppedConnections());
         assertThat(connections.findByPrincipal("alice")).hasSize(1);
         reader.sendText("still here");
         assertThat(reader.nextText()).isEqualTo("still here");
+    }
+
+    private static double meter(String name) {
+        return app.getBean(MeterRegistry.class).get(name).functionCounter().count();
     }
 
     private static JsonNode get(String path, String user) throws Exception {
