@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplicationAotProcessor;
 import org.springframework.context.aot.AbstractAotProcessor;
@@ -18,6 +19,8 @@ import org.springframework.context.aot.AbstractAotProcessor;
  * The example app passes Spring's AOT processing (what a native build or {@code -Dspring.aot.enabled}
  * starts from), and the reflection metadata it writes lets every endpoint's handler be invoked.
  */
+@DisabledIfSystemProperty(named = "spring.aot.enabled", matches = "true",
+        disabledReason = "it runs the AOT processing itself, which spring.aot.enabled forbids")
 class AotProcessingTests {
 
     @Test

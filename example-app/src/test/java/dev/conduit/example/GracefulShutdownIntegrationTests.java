@@ -13,10 +13,13 @@ import java.util.concurrent.TimeUnit;
 
 import java.net.URI;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Stopping the application sends close 1001 to every connected client before the server stops. */
+@DisabledIfSystemProperty(named = "spring.aot.enabled", matches = "true",
+        disabledReason = "it starts its own SpringApplication, which has no AOT initializer; the @SpringBootTest classes run on AOT")
 class GracefulShutdownIntegrationTests {
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,6 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * instance reach the clients of the other exactly once and in order, and a Redis restart is
  * survived, with what was lost during the outage in the log and the hub's counts.
  */
+@DisabledIfSystemProperty(named = "spring.aot.enabled", matches = "true",
+        disabledReason = "it starts its own SpringApplications, which have no AOT initializer; the @SpringBootTest classes run on AOT")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(OutputCaptureExtension.class)

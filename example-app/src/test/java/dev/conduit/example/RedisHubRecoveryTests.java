@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,6 +26,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code {"recovered":true}}, then the live messages, each once. An unknown or too old id gets
  * {@code recovered:false} and the live messages.
  */
+@DisabledIfSystemProperty(named = "spring.aot.enabled", matches = "true",
+        disabledReason = "it starts its own SpringApplications, which have no AOT initializer; the @SpringBootTest classes run on AOT")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisHubRecoveryTests {
     private static final ObjectMapper JSON = new ObjectMapper();
