@@ -97,6 +97,17 @@ class ConnectionsAutoConfigurationTests {
                         .doesNotHaveBean(WebSocketConnectionsEndpoint.class));
     }
 
+    @Test
+    void itsPropertiesAreInTheConfigurationMetadata() throws Exception {
+        try (java.io.InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).isNotNull();
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).contains(
+                    "conduit.websocket.connections.send-queue-capacity", "conduit.websocket.connections.send-queue-bytes",
+                    "conduit.websocket.connections.send-timeout", "conduit.websocket.connections.sender-threads",
+                    "management.endpoint.websocketconnections.show-values", "management.endpoint.websocketconnections.roles");
+        }
+    }
+
     /** One endpoint, so that the starter serves. */
     public static class Endpoint {
         @WebSocketEndpoint("/e")

@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.conduit.websocket.spring.connections.ConnectionsTestApp;
 import dev.conduit.websocket.spring.connections.WebSocketConnections;
 import dev.conduit.websocket.spring.testing.WsClient;
+import dev.conduit.websocket.WebSocket;
+import dev.conduit.websocket.spring.hub.Hub;
+import dev.conduit.websocket.spring.hub.RelayRejection;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -17,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Two application instances against a real redis-server, relaying with a shared secret: a message
  * sent to a principal on instance A reaches that user's connection on instance B, and a user
  * connected to both gets it once on each, in pub/sub and in streams mode (whose relay also brings
- * every instance its own messages back).
+ * every instance its own messages back). Principal messages that anyone with PUBLISH rights writes
+ * without the secret are refused like any envelope.
  */
 class PrincipalRelayIntegrationTests {
 
@@ -33,18 +41,7 @@ class PrincipalRelayIntegrationTests {
             awaitRegistered(b, "alice");
             awaitRegistered(b, "bob");
 
-            // Until both relays listen (a pub/sub subscription or a stream read starts shortly after start-up).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            Object first = null;
-            for (int i = 0; first == null; i++) {
-                assertThat(System.nanoTime()).as("no principal message crossed to instance B").isLessThan(deadline);
-                assertThat(sender.sendToPrincipal("alice", "probe")).as("alice has no connection on A").isZero();
-                first = aliceOnB.messages.poll(200, TimeUnit.MILLISECONDS);
-            }
-            assertThat(first).isEqualTo("probe");
-            while (aliceOnB.messages.poll(500, TimeUnit.MILLISECONDS) != null) {
-                // later probes
-            }
+            awaitRelaying(sender, aliceOnB);
 
             WsClient aliceOnA = WsClient.connect(ConnectionsTestApp.as("alice"), uri(a, "/ws/chat/y"));
             awaitRegistered(a, "alice");
@@ -63,6 +60,55 @@ class PrincipalRelayIntegrationTests {
             assertThat(a.getBean(WebSocketConnections.class).rejectedRelayedMessages()).isZero();
             assertThat(b.getBean(WebSocketConnections.class).rejectedRelayedMessages()).isZero();
         }
+    }
+
+    @Test
+    void forgedOrUnsignedPrincipalMessagesOnTheChannelAreRefused() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+                ConfigurableApplicationContext a = start(redis, "pubsub");
+                ConfigurableApplicationContext b = start(redis, "pubsub")) {
+            WsClient aliceOnB = WsClient.connect(ConnectionsTestApp.as("alice"), uri(b, "/ws/chat/x"));
+            awaitRegistered(b, "alice");
+            awaitRelaying(a.getBean(WebSocketConnections.class), aliceOnB);
+
+            // What a client with PUBLISH rights but without the secret can write: unsigned, or signed with a guess.
+            byte[] payload = principalMessage("alice", "injected");
+            RelayEnvelope envelope = new RelayEnvelope(UUID.randomUUID(), 1, WebSocket.TEXT_MESSAGE,
+                    WebSocketConnections.PRINCIPAL_TOPIC, payload);
+            redis.cli(new EnvelopeCodec(16 * 1024 * 1024, null).encode(envelope), "PUBLISH", "conduit:websocket:hub");
+            redis.cli(new EnvelopeCodec(16 * 1024 * 1024, "a guess".getBytes(StandardCharsets.UTF_8)).encode(envelope),
+                    "PUBLISH", "conduit:websocket:hub");
+            assertThat(a.getBean(WebSocketConnections.class).sendToPrincipal("alice", "genuine")).isZero();
+
+            // Published after the forged ones on the same channel, so delivered after them had they been accepted.
+            assertThat(aliceOnB.nextText()).isEqualTo("genuine");
+            Hub hubB = b.getBean(Hub.class);
+            assertThat(hubB.relayRejected(RelayRejection.UNSIGNED)).isEqualTo(1);
+            assertThat(hubB.relayRejected(RelayRejection.BAD_SIGNATURE)).isEqualTo(1);
+        }
+    }
+
+    // Until both relays listen (a pub/sub subscription or a stream read starts shortly after start-up).
+    private static void awaitRelaying(WebSocketConnections sender, WsClient receiver) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Object first = null;
+        while (first == null) {
+            assertThat(System.nanoTime()).as("no principal message crossed to instance B").isLessThan(deadline);
+            assertThat(sender.sendToPrincipal("alice", "probe")).as("alice has no connection on A").isZero();
+            first = receiver.messages.poll(200, TimeUnit.MILLISECONDS);
+        }
+        assertThat(first).isEqualTo("probe");
+        while (receiver.messages.poll(500, TimeUnit.MILLISECONDS) != null) {
+            // later probes
+        }
+    }
+
+    // The payload WebSocketConnections relays: version 1, origin id, name length and name, message.
+    private static byte[] principalMessage(String principal, String text) {
+        byte[] name = principal.getBytes(StandardCharsets.UTF_8);
+        byte[] data = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 16 + 2 + name.length + data.length).put((byte) 1).put(new byte[16])
+                .putShort((short) name.length).put(name).put(data).array();
     }
 
     private static ConfigurableApplicationContext start(RedisServer redis, String mode) {
