@@ -21,7 +21,7 @@ import java.nio.channels.SocketChannel;
  * Measured on the 16 KiB echo benchmark: through Tomcat's 8 KiB socket buffers every frame cost
  * about three write and three read system calls; directly it costs one gathering write and one or
  * two reads. A frame's header and payload go out in one gathering write (the write contract of
- * {@link dev.conduit.websocket.NetConn}), in pieces of at most {@value #WRITE_CHUNK} bytes; nothing
+ * {@link dev.conduit.websocket.NetConn}), in pieces of at most {@value ContainerNetConn#WRITE_CHUNK} bytes; nothing
  * is held back. As with the JDK's channels, an interrupt that lands during a direct call closes
  * the connection; an already interrupted thread uses the container's streams.
  */
