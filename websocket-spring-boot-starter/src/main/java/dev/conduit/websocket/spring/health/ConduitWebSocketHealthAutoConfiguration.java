@@ -45,8 +45,8 @@ public class ConduitWebSocketHealthAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "websocketsHealthIndicator")
-    HealthIndicatorFactoryBean websocketsHealthIndicator(ObjectProvider<WebSocketsHealth> health) {
-        return new HealthIndicatorFactoryBean(health::getObject, ConduitWebSocketHealthAutoConfiguration.class.getClassLoader());
+    HealthIndicatorFactoryBean<?> websocketsHealthIndicator(ObjectProvider<WebSocketsHealth> health) {
+        return new HealthIndicatorFactoryBean<>(health::getObject, ConduitWebSocketHealthAutoConfiguration.class.getClassLoader());
     }
 
     /** Boot's health API present and the indicator not turned off. */

@@ -14,7 +14,10 @@ import org.springframework.util.ClassUtils;
  * {@code org.springframework.boot.health.contributor}; the same method names on both. One starter
  * jar serves both lines, so neither is named in a signature.
  */
-final class HealthIndicatorFactoryBean implements FactoryBean<Object> {
+// <T> unbounded, not FactoryBean<Object>: on an AOT-processed context the bean definition carries
+// only this class, and a resolvable generic (Object) would be taken as the object type without
+// asking getObjectType(), so no HealthContributor lookup would find the indicator.
+final class HealthIndicatorFactoryBean<T> implements FactoryBean<T> {
     static final String BOOT4_PACKAGE = "org.springframework.boot.health.contributor.";
     static final String BOOT3_PACKAGE = "org.springframework.boot.actuate.health.";
 
@@ -52,7 +55,8 @@ final class HealthIndicatorFactoryBean implements FactoryBean<Object> {
     }
 
     @Override
-    public Object getObject() {
+    @SuppressWarnings("unchecked")
+    public T getObject() {
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.getName().equals("health") && method.getParameterCount() == 0) {
                 WebSocketsHealth current = health.get();
@@ -70,7 +74,7 @@ final class HealthIndicatorFactoryBean implements FactoryBean<Object> {
                 default -> throw new UnsupportedOperationException(method.toString());
             };
         };
-        return Proxy.newProxyInstance(indicatorType.getClassLoader(), new Class<?>[] {indicatorType}, handler);
+        return (T) Proxy.newProxyInstance(indicatorType.getClassLoader(), new Class<?>[] {indicatorType}, handler);
     }
 
     @Override
