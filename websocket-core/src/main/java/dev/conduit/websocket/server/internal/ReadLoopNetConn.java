@@ -84,13 +84,7 @@ final class ReadLoopNetConn implements ServerNetConn {
     private volatile boolean writeTimedOut;
     private volatile boolean handlerReturned;
 
-    /**
-     * @param taken the connected channel, non-blocking, no longer registered with the container, and
-     *              what the container had read past the upgrade request (may be empty)
-     * @param connection the upgraded connection, handed back to the container at the end
-     * @param levers the container's levers, for its buffers
-     * @param loop the read loop that serves it
-     */
+    /** Registers the taken channel (non-blocking, off the container's poller) with {@code loop}. */
     ReadLoopNetConn(SocketLevers.TakenChannel taken, WebConnection connection, SocketLevers levers,
                     SocketAddress localAddress, SocketAddress remoteAddress, ReadLoop loop) throws IOException {
         this.channel = taken.channel();
@@ -168,10 +162,7 @@ final class ReadLoopNetConn implements ServerNetConn {
         return setInterest(key, ops);
     }
 
-    /**
-     * The loop passes its key: it may report the socket ready before the constructor has stored
-     * the key that registering returned.
-     */
+    /** As {@link #setInterest(int)}; the loop passes its key, which may come before the constructor stored it. */
     private boolean setInterest(SelectionKey selectionKey, int ops) {
         if (ops == interest) {
             return false;
@@ -291,11 +282,7 @@ final class ReadLoopNetConn implements ServerNetConn {
         }
     }
 
-    /**
-     * Takes the waiting reader's array back from the loop, unless the loop has read into it already.
-     *
-     * @return whether the read was withdrawn (false: a result is there to be taken)
-     */
+    /** Takes the waiting reader's array back from the loop. @return false if the loop has read into it already */
     private synchronized boolean withdrawRead() {
         if (result != PENDING) {
             return false;
@@ -449,9 +436,8 @@ final class ReadLoopNetConn implements ServerNetConn {
     }
 
     /**
-     * Takes the channel off the loop, before the container closes it (the socket is really closed
-     * only after the loop's selector has let go of it), gives the container's buffers back their
-     * size and hands the connection back to the container.
+     * Takes the channel off the loop (the container's close really closes the socket only once the
+     * loop's selector has let go of it), restores the container's buffers, hands the connection back.
      */
     @Override
     public void endOfHandler() {
