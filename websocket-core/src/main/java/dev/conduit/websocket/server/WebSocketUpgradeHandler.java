@@ -67,6 +67,9 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             return;
         }
         p.transport().announce(); // once: an unverified Tomcat, or Tomcat members out of reach
+        // The handshake timeout ends here, at the handover: the takeover's own wait for Tomcat's
+        // poller (bounded by its own budget) is not the container's lateness.
+        boolean handedOverLate = p.handoverDeadlineNanos() != 0 && System.nanoTime() - p.handoverDeadlineNanos() > 0;
         ServerNetConn netConn;
         try {
             netConn = TransportFactory.open(connection, p.localAddress(), p.remoteAddress(), p.transport().runtime());
@@ -74,7 +77,7 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             transportFailed(p, connection, e);
             return;
         }
-        Conn conn = start(p, netConn);
+        Conn conn = start(p, netConn, handedOverLate);
         if (conn == null) {
             netConn.handlerReturned();
             netConn.endOfHandler();
@@ -108,10 +111,10 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
      * container handed the connection over, or the Conn could not be set up. Either way the
      * handler hears {@link ConnHandler#notStarted} and {@code null} is returned.
      */
-    private static Conn start(Pending p, ServerNetConn netConn) {
+    private static Conn start(Pending p, ServerNetConn netConn, boolean handedOverLate) {
         Exception failure;
         ConnListener.ErrorKind kind;
-        if (p.handoverDeadlineNanos() != 0 && System.nanoTime() - p.handoverDeadlineNanos() > 0) {
+        if (handedOverLate) {
             failure = new SocketTimeoutException("websocket: the handshake timeout passed before the container"
                     + " handed over the connection");
             kind = ConnListener.ErrorKind.TIMEOUT;

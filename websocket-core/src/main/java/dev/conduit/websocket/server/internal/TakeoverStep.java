@@ -16,6 +16,9 @@ enum TakeoverStep {
 
     /** Tests only: the step that fails on purpose, or null. */
     static volatile TakeoverStep injectedFailure;
+    /** Tests only: the step held up on purpose ({@link #injectedDelayMillis}), or null. */
+    static volatile TakeoverStep injectedDelay;
+    static volatile long injectedDelayMillis;
 
     private final String description;
     private final boolean pastPointOfNoReturn;
@@ -35,10 +38,17 @@ enum TakeoverStep {
         return pastPointOfNoReturn;
     }
 
-    /** Marks the start of the step: fails when a test injected a failure here. */
+    /** Marks the start of the step: fails, or waits, when a test injected a failure or a delay here. */
     void enter() {
         if (injectedFailure == this) {
             throw new IllegalStateException("failure injected at the takeover step " + name());
+        }
+        if (injectedDelay == this) {
+            try {
+                Thread.sleep(injectedDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
