@@ -3,8 +3,11 @@
 # user and kernel (/proc/PID/stat), read and write system calls (/proc/PID/io), context switches
 # (perf stat, when perf is installed).
 #   benchmarks/probe.sh conduit-25 16384 binary 16 10     # server, size, text|binary, connections, seconds
+#   LOADGEN=both benchmarks/probe.sh gorilla 64 text 64 5  # our Java generator, then the Go one, same server process
+#   RATE=20000 benchmarks/probe.sh netty 64 text 100 5     # the Go generator's fixed-rate load instead of echo
+# LOADGEN=java|go|both picks the load generator (default java); the Go one is built by benchmarks/go/build.sh.
 # SERVER_JVM_EXTRA adds JVM options to our server and the peers (e.g. -Dconduit.websocket.transport=container, a Spring Boot property).
-# Needs the module built as benchmarks/run.sh builds it.
+# Needs the module built as benchmarks/run.sh builds it (the gorilla server: benchmarks/go/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=benchmarks
@@ -25,6 +28,8 @@ case $name in
   conduit-17) JDK=$JDK17; cmd=("$JDK17/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer --server.port=$port) ;;
   spring) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-spring)" dev.conduit.bench.spring.SpringPeer --server.port=$port) ;;
   netty) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer $port) ;;
+  # gorilla/websocket's echo server (no JVM: jcmd is never called for it).
+  gorilla) JDK=$JDK25; cmd=("$B/go/bin/gorilla-peer" $port) ;;
   *) echo "unknown server $name" >&2; exit 2 ;;
 esac
 OUT=$(mktemp -d)
@@ -32,25 +37,46 @@ OUT=$(mktemp -d)
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+LOADGEN=${LOADGEN:-java}
+[[ -n ${RATE:-} ]] && LOADGEN=go
 window=$((secs - 3))
-(
-  sleep 5   # dialling and the load generator's 3 s warm-up
-  read -r -a a < /proc/$PID/stat; r0=$(awk '/syscr/{print $2}' /proc/$PID/io); w0=$(awk '/syscw/{print $2}' /proc/$PID/io)
-  if command -v perf > /dev/null; then
-    timeout -s INT "$window" perf stat -e task-clock,context-switches -p $PID -o "$OUT/perf.txt" || true
+# probe GENERATOR: one load with the server's counters read over its measured window.
+probe() {
+  (
+    sleep 5   # dialling and the load generator's 3 s warm-up
+    read -r -a a < /proc/$PID/stat; r0=$(awk '/syscr/{print $2}' /proc/$PID/io); w0=$(awk '/syscw/{print $2}' /proc/$PID/io)
+    if command -v perf > /dev/null; then
+      timeout -s INT "$window" perf stat -e task-clock,context-switches -p $PID -o "$OUT/perf.txt" || true
+    else
+      sleep "$window"
+    fi
+    read -r -a b < /proc/$PID/stat; r1=$(awk '/syscr/{print $2}' /proc/$PID/io); w1=$(awk '/syscw/{print $2}' /proc/$PID/io)
+    echo "window ${window}s: utime $(( b[13]-a[13] )) stime $(( b[14]-a[14] )) ticks, read calls $((r1-r0)), write calls $((w1-w0))" > "$OUT/window.txt"
+  ) &
+  WATCH=$!
+  echo "load before ($1): $(cat /proc/loadavg)"
+  if [[ $1 == go ]]; then
+    if [[ -n ${RATE:-} ]]; then
+      "$B/go/bin/loadgen" rate --url "ws://127.0.0.1:$port$path" --label "$name-probe" --connections "$conns" --rate "$RATE" \
+        --size "$size" --type "$type" --warmup 3 --seconds "$secs" --pid $PID --results "$OUT/probe.jsonl" > "$OUT/load.log" 2>&1
+    else
+      "$B/go/bin/loadgen" echo --url "ws://127.0.0.1:$port$path" --label "$name-probe" --connections "$conns" --size "$size" \
+        --type "$type" --warmup 3 --seconds "$secs" --pid $PID --results "$OUT/probe.jsonl" > "$OUT/load.log" 2>&1
+    fi
   else
-    sleep "$window"
+    "$JDK25/bin/java" -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main echo \
+      --url "ws://127.0.0.1:$port$path" --label "$name-probe" --connections "$conns" --size "$size" --type "$type" \
+      --warmup 3 --seconds "$secs" --pid $PID --jcmd "$JDK/bin/jcmd" --results "$OUT/probe.jsonl" > "$OUT/load.log" 2>&1
   fi
-  read -r -a b < /proc/$PID/stat; r1=$(awk '/syscr/{print $2}' /proc/$PID/io); w1=$(awk '/syscw/{print $2}' /proc/$PID/io)
-  echo "window ${window}s: utime $(( b[13]-a[13] )) stime $(( b[14]-a[14] )) ticks, read calls $((r1-r0)), write calls $((w1-w0))" > "$OUT/window.txt"
-) &
-WATCH=$!
-echo "load before: $(cat /proc/loadavg)"
-"$JDK25/bin/java" -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main echo \
-  --url "ws://127.0.0.1:$port$path" --label "$name-probe" --connections "$conns" --size "$size" --type "$type" \
-  --warmup 3 --seconds "$secs" --pid $PID --jcmd "$JDK/bin/jcmd" --results "$OUT/probe.jsonl" > "$OUT/load.log" 2>&1
-wait $WATCH
-echo "load after: $(cat /proc/loadavg)"
-cat "$OUT/probe.jsonl" "$OUT/window.txt"
-grep -E "context-switches|task-clock" "$OUT/perf.txt" 2>/dev/null || true
+  wait $WATCH
+  echo "load after ($1): $(cat /proc/loadavg)"
+  tail -1 "$OUT/probe.jsonl"
+  cat "$OUT/window.txt"
+  grep -E "context-switches|task-clock" "$OUT/perf.txt" 2>/dev/null || true
+}
+case $LOADGEN in
+  java|go) probe "$LOADGEN" ;;
+  both) probe java; sleep 2; probe go ;;
+  *) echo "LOADGEN must be java, go or both" >&2; exit 2 ;;
+esac
 echo "(divide the window's counts by round trips/s × window seconds for per-round-trip figures)"

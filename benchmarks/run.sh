@@ -3,9 +3,13 @@
 # bounded loads from the load generator, then renders the tables and the chart into BENCHMARKS.md.
 #   benchmarks/run.sh           full run (about 20 minutes)
 #   benchmarks/run.sh --quick   smoke run (about 5 minutes; smaller loads, figures not for quoting)
-# Environment: JDK17, JDK25 (JDK homes), SKIP_JMH=1, SKIP_LOAD=1, SERVERS="conduit-25 conduit-17 spring netty",
-#   LOADS="idle echo broadcast" (a subset, or a --quick run, leaves BENCHMARKS.md and the committed
-#   results alone: its figures go to benchmarks/results/partial/).
+# Environment: JDK17, JDK25 (JDK homes), SKIP_JMH=1, SKIP_LOAD=1, SERVERS="conduit-25 conduit-17 spring netty gorilla",
+#   LOADS="idle echo broadcast rate" (a subset, or a --quick run, leaves BENCHMARKS.md and the committed
+#   results alone: its figures go to benchmarks/results/partial/),
+#   LOADGEN=java|go|both: our Java load generator (benchmarks/loadgen, results in load.jsonl), the
+#   neutral Go one on gorilla/websocket (benchmarks/go, results in load-go.jsonl), or both back to back
+#   on the same server process (default). The fixed-rate loads and the gorilla server need Go and
+#   Debian's gorilla/websocket source (benchmarks/go/build.sh builds both offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -22,14 +26,21 @@ PROFILE=0
 if ((QUICK)); then
   JMH_JDKS="25"; JMH_ARGS=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
   ECHO_REPEATS=1; ECHO_WARMUP=2; ECHO_SECONDS=4; BC_RECEIVERS=200; BC_WARMUP=1; BC_ROUNDS=2; IDLE_COUNTS=1000,2000
+  RATE_WARMUP=1; RATE_SECONDS=4
 else
   JMH_JDKS="17 25"; JMH_ARGS=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
   ECHO_REPEATS=3; ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000
+  RATE_WARMUP=2; RATE_SECONDS=10
 fi
-SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty"}
-LOADS=${LOADS:-"idle echo broadcast"}
+SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty gorilla"}
+LOADS=${LOADS:-"idle echo broadcast rate"}
+LOADGEN=${LOADGEN:-both}
+[[ $LOADGEN =~ ^(java|go|both)$ ]] || { echo "LOADGEN must be java, go or both" >&2; exit 2; }
+((PROFILE)) && LOADGEN=java
+# The fixed-rate loads: connections and offered messages per second over all of them (64 B text).
+RATE_SHAPES=("1 1000" "100 20000")
 SPLICE=1
-[[ $LOADS == "idle echo broadcast" ]] || SPLICE=0
+[[ $LOADS == "idle echo broadcast rate" ]] || SPLICE=0
 ((QUICK)) && SPLICE=0
 if ((!SPLICE)); then
   OUT=$B/results/partial
@@ -43,9 +54,13 @@ echo "== build (-Pbenchmarks)"
 "$ROOT/mvnw" -B -q -Pbenchmarks -pl benchmarks/micro,benchmarks/loadgen,benchmarks/peer-conduit,benchmarks/peer-spring,benchmarks/peer-netty \
   -am -DskipTests package
 cp_of() { echo "$B/$1/target/classes:$(cat "$B/$1/target/classpath.txt")"; }
+if [[ $LOADGEN != java || " $SERVERS " == *" gorilla "* ]]; then
+  "$B/go/build.sh"
+fi
 
 mkdir -p "$OUT"
 RESULTS=$OUT/load.jsonl
+RESULTS_GO=$OUT/load-go.jsonl
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "command: benchmarks/run.sh $*"
@@ -53,6 +68,7 @@ RESULTS=$OUT/load.jsonl
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; memory: $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "kernel: $(uname -r)"
   for j in "$JDK17" "$JDK25"; do echo "jdk: $("$j/bin/java" -version 2>&1 | head -2 | tail -1)"; done
+  command -v go > /dev/null && echo "go: $(go version | cut -d' ' -f3); gorilla/websocket: Debian's $(dpkg-query -W -f '${Version}' golang-github-gorilla-websocket-dev 2>/dev/null || echo source)"
 } > "$OUT/environment.txt"
 cat "$OUT/environment.txt"
 
@@ -95,6 +111,9 @@ start_server() {
       cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-spring)" dev.conduit.bench.spring.SpringPeer --server.port="$port") ;;
     netty) SERVER_JDK=$JDK25
       cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer "$port") ;;
+    # gorilla/websocket's echo server and a chat-style broadcast hub (Go; SERVER_JDK only fills --jcmd).
+    gorilla) SERVER_JDK=$JDK25
+      cmd=("$B/go/bin/gorilla-peer" "$port") ;;
     *) echo "unknown server $name" >&2; exit 2 ;;
   esac
   "${cmd[@]}" >> "$OUT/server-$name.log" 2>&1 &
@@ -120,10 +139,25 @@ quiet() {
   echo "   quiet: ${idle}% idle CPU over the last 2 s"
 }
 
-load() {
-  # Bounded: no load runs longer than 10 minutes, whatever a server does.
+# Bounded: no load runs longer than 10 minutes, whatever a server does.
+load_java() {
   timeout 600 "$JDK25/bin/java" -Xmx3g -Djava.net.preferIPv4Stack=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main "$@" \
     --pid "$SERVER_PID" --jcmd "$SERVER_JDK/bin/jcmd" --results "$RESULTS"
+}
+load_go() {
+  timeout 600 "$B/go/bin/loadgen" "$@" --pid "$SERVER_PID" --results "$RESULTS_GO"
+}
+# load LOAD ARGS: the load from the generators LOADGEN names, one after the other on the same server
+# process (the machine quiet again in between); idle is the Java generator's only (it reads the heap with jcmd).
+load() {
+  if [[ $LOADGEN != go || $1 == idle ]]; then
+    load_java "$@"
+    [[ $LOADGEN == both && $1 != idle ]] && quiet
+  fi
+  if [[ $LOADGEN != java && $1 != idle ]]; then
+    load_go "$@"
+  fi
+  return 0
 }
 
 if ((PROFILE)); then
@@ -143,7 +177,7 @@ if ((PROFILE)); then
 fi
 
 if [[ ${SKIP_LOAD:-0} != 1 ]]; then
-  rm -f "$RESULTS" "$OUT"/server-*.log
+  rm -f "$RESULTS" "$RESULTS_GO" "$OUT"/server-*.log
   port=18080
   # Each load group runs on a fresh server process, after the machine has gone quiet: the previous
   # step (10,000 idle connections, 10,000 platform threads on Java 17, the previous server's exit)
@@ -156,7 +190,7 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
   }
   for s in $SERVERS; do
     echo "== $s"
-    if runs idle; then
+    if runs idle && [[ $s != gorilla ]]; then   # the idle load reads a JVM's heap
       next_server "$s"
       load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS"
     fi
@@ -177,6 +211,20 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
       load broadcast --url "ws://127.0.0.1:$port/broadcast" --label "$s" --receivers "$BC_RECEIVERS" \
         --messages 100 --size 64 --warmup-rounds "$BC_WARMUP" --rounds "$BC_ROUNDS"
     fi
+    if runs rate; then
+      # Fixed offered rate, latency from each message's scheduled send time (the Go generator only).
+      if [[ $LOADGEN == java ]]; then
+        echo "   rate: skipped (the fixed-rate load is the Go generator's; LOADGEN=java)"
+      else
+        for shape in "${RATE_SHAPES[@]}"; do
+          read -r conns rate <<< "$shape"
+          next_server "$s"
+          quiet
+          load_go rate --url "ws://127.0.0.1:$port/echo" --label "$s" --connections "$conns" --rate "$rate" \
+            --size 64 --type text --warmup "$RATE_WARMUP" --seconds "$RATE_SECONDS"
+        done
+      fi
+    fi
     stop_server
   done
 fi
@@ -185,3 +233,7 @@ echo "== report"
 "$JDK25/bin/java" -Djava.awt.headless=true -cp "$(cp_of loadgen)" dev.conduit.bench.load.Main report \
   --results "$RESULTS" --jmh-dir "$OUT" --chart "$OUT/chart.png" --markdown "$OUT/results.md" \
   $( ((SPLICE)) && echo --splice "$ROOT/BENCHMARKS.md" )
+if [[ -s $RESULTS_GO ]]; then
+  python3 "$B/go/report.py" "$RESULTS_GO" $( ((SPLICE)) && echo --splice "$ROOT/BENCHMARKS.md" ) > "$OUT/results-go.md"
+  cat "$OUT/results-go.md"
+fi

@@ -19,6 +19,8 @@ final class Results {
         ObjectNode n = JSON.createObjectNode();
         n.put("server", server);
         n.put("scenario", scenario);
+        // Which load generator measured it: this one ("java") or the neutral one in benchmarks/go ("go").
+        n.put("loadgen", "java");
         // The machine is shared: the 1-minute load average says how busy it was during the measurement.
         try {
             n.put("loadAverage", Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));

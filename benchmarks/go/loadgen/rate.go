@@ -1,0 +1,174 @@
+package main
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// lateAfter is how far behind its scheduled time a send may start and still count as on time.
+const lateAfter = time.Millisecond
+
+// grace is how long after the measured period the generator still sends what it owes and waits for echoes.
+const grace = 2 * time.Second
+
+// runRate offers a fixed rate: o.rate messages per second spread evenly over o.connections, each
+// connection sending on its own fixed schedule (staggered between connections) and reading the echoes
+// on a second goroutine. A message's latency runs from its scheduled send time to its echo's arrival,
+// so a send that starts late (the connection was still writing, the generator was descheduled)
+// counts its wait: coordinated omission is accounted for. Messages scheduled during the warm-up are
+// sent but not measured.
+func runRate(o options) (record, error) {
+	mt, err := messageType(o.typ)
+	if err != nil {
+		return record{}, err
+	}
+	if o.rate <= 0 || o.connections <= 0 {
+		return record{}, fmt.Errorf("--rate and --connections must be positive")
+	}
+	conns, err := dial(o.url, o.connections, 16)
+	if err != nil {
+		return record{}, err
+	}
+	interval := time.Duration(float64(time.Second) * float64(o.connections) / float64(o.rate))
+	base := time.Now().Add(100 * time.Millisecond)
+	from := base.Add(time.Duration(o.warmup) * time.Second)
+	until := from.Add(time.Duration(o.seconds) * time.Second)
+	var late, missed, received, sent, inWindow atomic.Int64
+	var failure atomic.Value
+	hs := make([]*samples, len(conns))
+	var wg sync.WaitGroup
+	for i, c := range conns {
+		hs[i] = &samples{}
+		offset := interval * time.Duration(i) / time.Duration(len(conns))
+		fifo := make(chan time.Time, 1<<16)
+		wg.Add(2)
+		go func(c *websocket.Conn) {
+			defer wg.Done()
+			defer close(fifo)
+			p := payload(o.size, 'r')
+			for k := 0; ; k++ {
+				sched := base.Add(offset + interval*time.Duration(k))
+				if !sched.Before(until) {
+					return
+				}
+				now := time.Now()
+				if now.After(until.Add(grace)) {
+					// Owed sends the connection never got to: every measured one is missed.
+					for ; sched.Before(until); k++ {
+						if !sched.Before(from) {
+							missed.Add(1)
+						}
+						sched = base.Add(offset + interval*time.Duration(k+1))
+					}
+					return
+				}
+				if d := sched.Sub(now); d > 0 {
+					time.Sleep(d)
+				} else if -d > lateAfter && !sched.Before(from) {
+					late.Add(1)
+				}
+				if err := c.WriteMessage(mt, p); err != nil {
+					// After the grace period the reader may have closed the connection on purpose.
+					if time.Now().Before(until.Add(grace)) {
+						failure.CompareAndSwap(nil, err)
+					}
+					return
+				}
+				if !sched.Before(from) {
+					sent.Add(1)
+				}
+				fifo <- sched
+			}
+		}(c)
+		go func(c *websocket.Conn, h *samples) {
+			defer wg.Done()
+			c.SetReadDeadline(until.Add(grace))
+			broken := false
+			for sched := range fifo {
+				measured := !sched.Before(from)
+				if broken {
+					if measured {
+						missed.Add(1)
+					}
+					continue
+				}
+				t, m, err := c.ReadMessage()
+				now := time.Now()
+				if err == nil && (t != mt || len(m) != o.size) {
+					err = fmt.Errorf("echo came back as type %d, %d bytes", t, len(m))
+				}
+				if err != nil {
+					// Past the deadline or broken: this and every later echo is missed.
+					if !isTimeout(err) {
+						failure.CompareAndSwap(nil, err)
+					}
+					broken = true
+					c.Close()
+					if measured {
+						missed.Add(1)
+					}
+					continue
+				}
+				if !now.Before(from) && now.Before(until) {
+					inWindow.Add(1)
+				}
+				if measured {
+					received.Add(1)
+					h.add(int64(now.Sub(sched)))
+				}
+			}
+		}(c, hs[i])
+	}
+	time.Sleep(time.Until(from))
+	cpu0, err := cpuSeconds(o.pid)
+	if err != nil {
+		closeAll(conns)
+		return record{}, err
+	}
+	time.Sleep(time.Until(until))
+	cpu1, err := cpuSeconds(o.pid)
+	wg.Wait()
+	closeAll(conns)
+	if err != nil {
+		return record{}, err
+	}
+	if f := failure.Load(); f != nil {
+		return record{}, f.(error)
+	}
+	sorted := merge(hs)
+	n := received.Load()
+	cpu := cpu1 - cpu0
+	prefix := "rate-text-"
+	if o.typ == "binary" {
+		prefix = "rate-binary-"
+	}
+	r := newRecord(o.label, fmt.Sprintf("%s%d-c%d-r%d", prefix, o.size, o.connections, o.rate))
+	r.put("connections", o.connections)
+	r.put("size", o.size)
+	r.put("seconds", float64(o.seconds))
+	r.put("offeredRate", o.rate)
+	r.put("sent", sent.Load())
+	r.put("received", n)
+	// What the server sustained: echoes that arrived during the measured period, per second.
+	r.put("achievedRate", float64(inWindow.Load())/float64(o.seconds))
+	r.put("late", late.Load())
+	r.put("missed", missed.Load())
+	r.put("p50us", percentileMicros(sorted, 50))
+	r.put("p99us", percentileMicros(sorted, 99))
+	r.put("p999us", percentileMicros(sorted, 99.9))
+	r.put("maxus", percentileMicros(sorted, 100))
+	r.put("serverCpuSeconds", cpu)
+	r.put("serverCpuMicrosPerMessage", perMessage(cpu, inWindow.Load()))
+	r.put("messagesPerServerCpuSecond", perCpu(inWindow.Load(), cpu))
+	return r, nil
+}
+
+func isTimeout(err error) bool {
+	type timeout interface{ Timeout() bool }
+	t, ok := err.(timeout)
+	return ok && t.Timeout()
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Renders the neutral load generator's results (JSON Lines from benchmarks/go/loadgen) as Markdown:
+the load table, the fixed-rate table and the targets judged on these figures. Repeated measurements
+of one server and scenario are reported as the median of each figure.
+
+    benchmarks/go/report.py load-go.jsonl > results-go.md
+    benchmarks/go/report.py load-go.jsonl --splice BENCHMARKS.md   # also between the results-go markers
+"""
+import json
+import statistics
+import sys
+
+ORDER = ["conduit-25", "conduit-17", "spring", "netty", "gorilla"]
+OURS = "conduit-25"
+# (label, scenario, field, peer, needed); higher is better for all of them.
+TARGETS = [
+    ("echo 64 B msgs per server CPU-s vs Spring", "echo-text-64", "messagesPerServerCpuSecond", "spring", 1.5),
+    ("echo 64 B msgs per server CPU-s vs Netty", "echo-text-64", "messagesPerServerCpuSecond", "netty", 1.0),
+    ("echo 16 KiB MB/s vs Netty", "echo-binary-16384", "payloadMBps", "netty", 1.0),
+    ("broadcast deliveries/s vs Spring", "broadcast", "deliveriesPerSecond", "spring", 2.0),
+    ("broadcast deliveries/s vs Netty", "broadcast", "deliveriesPerSecond", "netty", 1.0),
+    # gorilla/websocket, the design the project follows: for information, no target.
+    ("echo 64 B msgs per server CPU-s vs gorilla", "echo-text-64", "messagesPerServerCpuSecond", "gorilla", None),
+    ("broadcast deliveries/s vs gorilla", "broadcast", "deliveriesPerSecond", "gorilla", None),
+]
+
+
+def load(path):
+    runs = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                n = json.loads(line)
+                runs.setdefault(n["server"], {}).setdefault(n["scenario"], []).append(n)
+    merged = {}
+    for server, scenarios in runs.items():
+        for scenario, rs in scenarios.items():
+            m = dict(rs[0])
+            for k, v in rs[0].items():
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and all(k in r for r in rs):
+                    m[k] = statistics.median(r[k] for r in rs)
+            m["repeats"] = len(rs)
+            merged.setdefault(server, {})[scenario] = m
+    return merged
+
+
+def fmt(v, spec):
+    return "–" if v is None else format(v, spec)
+
+
+def render(data):
+    servers = [s for s in ORDER if s in data] + sorted(s for s in data if s not in ORDER)
+    if not servers:
+        return ""
+
+    def value(server, scenario, field):
+        return data.get(server, {}).get(scenario, {}).get(field)
+
+    out = ["### Load, neutral generator (Go, gorilla/websocket client)", "",
+           "| metric | " + " | ".join(servers) + " |", "|---|" + "---:|" * len(servers)]
+
+    def row(label, scenario, field, spec):
+        out.append(f"| {label} | " + " | ".join(fmt(value(s, scenario, field), spec) for s in servers) + " |")
+
+    e64, e16 = "echo-text-64", "echo-binary-16384"
+    row("echo 64 B text, 64 conns: round trips/s", e64, "messagesPerSecond", ",.0f")
+    row("echo 64 B: round trips per server CPU-second", e64, "messagesPerServerCpuSecond", ",.0f")
+    row("echo 64 B: p50 round trip (µs)", e64, "p50us", ",.0f")
+    row("echo 64 B: p99 round trip (µs)", e64, "p99us", ",.0f")
+    row("echo 64 B: p99.9 round trip (µs)", e64, "p999us", ",.0f")
+    row("echo 16 KiB binary, 16 conns: payload MB/s (one way)", e16, "payloadMBps", ",.1f")
+    row("echo 16 KiB: p50 round trip (µs)", e16, "p50us", ",.0f")
+    row("echo 16 KiB: p99 round trip (µs)", e16, "p99us", ",.0f")
+    row("broadcast 1,000 × 100: deliveries/s", "broadcast", "deliveriesPerSecond", ",.0f")
+    row("broadcast: last receiver complete (s)", "broadcast", "lastReceiverSeconds", ".3f")
+    row("broadcast: server CPU µs per delivery", "broadcast", "serverCpuMicrosPerDelivery", ".2f")
+    rates = sorted({sc for s in servers for sc in data[s] if sc.startswith("rate-")},
+                   key=lambda sc: (next(data[s][sc]["connections"] for s in servers if sc in data[s]), sc))
+    for sc in rates:
+        first = next(data[s][sc] for s in servers if sc in data[s])
+        name = f"fixed rate {first['offeredRate']:,} msgs/s over {first['connections']} conn(s), {first['size']} B"
+        row(f"{name}: achieved msgs/s", sc, "achievedRate", ",.0f")
+        row(f"{name}: p50 (µs, from scheduled send)", sc, "p50us", ",.0f")
+        row(f"{name}: p99 (µs)", sc, "p99us", ",.0f")
+        row(f"{name}: p99.9 (µs)", sc, "p999us", ",.0f")
+        row(f"{name}: late sends (> 1 ms behind schedule)", sc, "late", ",.0f")
+        row(f"{name}: missed (not echoed in time)", sc, "missed", ",.0f")
+        row(f"{name}: msgs per server CPU-second", sc, "messagesPerServerCpuSecond", ",.0f")
+    out.append("")
+    if OURS in data:
+        out += [f"### Targets on the neutral generator (ours = {OURS})", "",
+                "| target | ours | peer | ratio | needed | met? |", "|---|---:|---:|---:|---:|---|"]
+        for label, scenario, field, peer, needed in TARGETS:
+            ours, theirs = value(OURS, scenario, field), value(peer, scenario, field)
+            need = "–" if needed is None else f"≥ {needed:.2f}"
+            if ours is None or not theirs:
+                out.append(f"| {label} | {fmt(ours, ',.0f')} | {fmt(theirs, ',.0f')} | – | {need} | not measured |")
+                continue
+            ratio = ours / theirs
+            verdict = "for information" if needed is None else "**met**" if ratio >= needed else "**not met**"
+            out.append(f"| {label} | {ours:,.0f} | {theirs:,.0f} | {ratio:.2f} | {need} | {verdict} |")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def main(argv):
+    if len(argv) not in (2, 4) or (len(argv) == 4 and argv[2] != "--splice"):
+        sys.exit("usage: report.py load-go.jsonl [--splice BENCHMARKS.md]")
+    md = render(load(argv[1]))
+    if len(argv) == 4:
+        start, end = "<!-- results-go:start -->", "<!-- results-go:end -->"
+        with open(argv[3], encoding="utf-8") as f:
+            doc = f.read()
+        a, b = doc.find(start), doc.find(end)
+        if a < 0 or b < a:
+            sys.exit(f"{argv[3]} has no {start} ... {end} section")
+        with open(argv[3], "w", encoding="utf-8") as f:
+            f.write(doc[:a + len(start)] + "\n" + md + doc[b:])
+    sys.stdout.write(md)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
