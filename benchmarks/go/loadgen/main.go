@@ -6,6 +6,7 @@
 //	          --connections 64 --size 64 --type text|binary --warmup 5 --seconds 10
 //	rate      --url ws://127.0.0.1:P/echo --pid PID --label L --results F
 //	          --connections 100 --rate 20000 --size 64 --type text|binary --warmup 2 --seconds 10
+//	          [--timer auto|kernel|runtime]
 //	broadcast --url ws://127.0.0.1:P/broadcast --pid PID --label L --results F
 //	          --receivers 1000 --messages 100 --size 64 --warmup-rounds 2 --rounds 3
 //
@@ -27,7 +28,7 @@ import (
 )
 
 type options struct {
-	url, label, results, typ                        string
+	url, label, results, typ, timer                 string
 	pid, connections, size, warmup, seconds         int
 	rate, receivers, messages, warmupRounds, rounds int
 }
@@ -42,6 +43,7 @@ func main() {
 	fs.StringVar(&o.label, "label", "", "server label of the results")
 	fs.StringVar(&o.results, "results", "", "JSON Lines file the result is appended to")
 	fs.StringVar(&o.typ, "type", "text", "text|binary")
+	fs.StringVar(&o.timer, "timer", "auto", "rate: how sends wait for their time, kernel (nanosleep) | runtime (Go timers) | auto")
 	fs.String("jcmd", "", "accepted for the Java generator's command line; unused")
 	fs.IntVar(&o.pid, "pid", 0, "server process id (its CPU time is read from /proc)")
 	fs.IntVar(&o.connections, "connections", 64, "connections")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -33,6 +34,7 @@ func runRate(o options) (record, error) {
 	if err != nil {
 		return record{}, err
 	}
+	kernelSleep := o.timer == "kernel" || (o.timer == "auto" && o.connections <= 4)
 	interval := time.Duration(float64(time.Second) * float64(o.connections) / float64(o.rate))
 	base := time.Now().Add(100 * time.Millisecond)
 	from := base.Add(time.Duration(o.warmup) * time.Second)
@@ -40,9 +42,12 @@ func runRate(o options) (record, error) {
 	var late, missed, received, sent, inWindow atomic.Int64
 	var failure atomic.Value
 	hs := make([]*samples, len(conns))
+	lags := make([]*samples, len(conns))
 	var wg sync.WaitGroup
 	for i, c := range conns {
 		hs[i] = &samples{}
+		lags[i] = &samples{}
+		lag := lags[i]
 		offset := interval * time.Duration(i) / time.Duration(len(conns))
 		fifo := make(chan time.Time, 1<<16)
 		wg.Add(2)
@@ -67,9 +72,18 @@ func runRate(o options) (record, error) {
 					return
 				}
 				if d := sched.Sub(now); d > 0 {
-					time.Sleep(d)
-				} else if -d > lateAfter && !sched.Before(from) {
-					late.Add(1)
+					if kernelSleep {
+						sleep(d)
+					} else {
+						time.Sleep(d)
+					}
+					now = time.Now()
+				}
+				if !sched.Before(from) {
+					if now.Sub(sched) > lateAfter {
+						late.Add(1)
+					}
+					lag.add(int64(now.Sub(sched)))
 				}
 				if err := c.WriteMessage(mt, p); err != nil {
 					// After the grace period the reader may have closed the connection on purpose.
@@ -161,10 +175,30 @@ func runRate(o options) (record, error) {
 	r.put("p99us", percentileMicros(sorted, 99))
 	r.put("p999us", percentileMicros(sorted, 99.9))
 	r.put("maxus", percentileMicros(sorted, 100))
+	// How far behind schedule the sends started (the generator's own share of the latency).
+	lagSorted := merge(lags)
+	r.put("sendLagP50us", percentileMicros(lagSorted, 50))
+	r.put("sendLagP99us", percentileMicros(lagSorted, 99))
+	if kernelSleep {
+		r.put("timer", "kernel")
+	} else {
+		r.put("timer", "runtime")
+	}
 	r.put("serverCpuSeconds", cpu)
 	r.put("serverCpuMicrosPerMessage", perMessage(cpu, inWindow.Load()))
 	r.put("messagesPerServerCpuSecond", perCpu(inWindow.Load(), cpu))
 	return r, nil
+}
+
+// sleep blocks the goroutine's thread in nanosleep(2). When the process is otherwise idle the
+// runtime's timers wake no earlier than the network poller's millisecond timeout, which would put up
+// to 1 ms of the generator's own delay into every unloaded latency; the kernel's timer wakes within
+// its slack (50 µs by default). With many connections the process is rarely idle and a thread per
+// sleeping connection costs more than it saves, so --timer auto uses it for up to 4 connections.
+func sleep(d time.Duration) {
+	ts := syscall.NsecToTimespec(int64(d))
+	for syscall.Nanosleep(&ts, &ts) == syscall.EINTR {
+	}
 }
 
 func isTimeout(err error) bool {
