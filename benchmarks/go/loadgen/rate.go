@@ -49,7 +49,8 @@ func runRate(o options) (record, error) {
 		lags[i] = &samples{}
 		lag := lags[i]
 		offset := interval * time.Duration(i) / time.Duration(len(conns))
-		fifo := make(chan time.Time, 1<<16)
+		// A sender more than this far ahead of its echoes waits; its later sends then count as late.
+		fifo := make(chan time.Time, 4096)
 		wg.Add(2)
 		go func(c *websocket.Conn) {
 			defer wg.Done()
