@@ -18,7 +18,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  * anonymous or wrongly authenticated upgrade gets 401 and is not upgraded; alice (role USER) is
  * greeted and echoed with her name by the {@code @PreAuthorize} service; bob, authenticated but
  * without the role, is refused by that service inside the handler, which the starter turns into
- * close 1011. The rest of the app stays public.
+ * close 1008 (policy violation), not a server failure. The rest of the app stays public.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class SecureEchoIntegrationTests {
@@ -65,11 +65,12 @@ class SecureEchoIntegrationTests {
     }
 
     @Test
-    void aUserWithoutTheRoleIsRefusedByThePreAuthorizeServiceWith1011() throws Exception {
+    void aUserWithoutTheRoleIsRefusedByThePreAuthorizeServiceWith1008() throws Exception {
         WsClient client = WsClient.connect(basic("bob", "bob-demo"), uri("/secure/echo"));
         assertThat(client.nextText()).as("authenticated: the upgrade succeeds").isEqualTo("hello bob");
         client.sendText("hi");
-        assertThat(client.awaitClose()).isEqualTo(1011);
+        assertThat(client.awaitClose()).isEqualTo(1008);
+        assertThat(client.closeReason).isEqualTo("access denied");
         assertThat(client.messages).isEmpty();
     }
 

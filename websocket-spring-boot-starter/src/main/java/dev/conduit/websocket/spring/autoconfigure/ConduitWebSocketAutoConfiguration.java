@@ -10,6 +10,7 @@ import dev.conduit.websocket.spring.endpoint.ConnSupervision;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import dev.conduit.websocket.spring.endpoint.EndpointListenerFactory;
 import dev.conduit.websocket.spring.endpoint.HandlerContextPropagator;
+import dev.conduit.websocket.spring.endpoint.HandlerExceptionCloseStatus;
 import dev.conduit.websocket.spring.endpoint.HandshakeLimiter;
 import dev.conduit.websocket.spring.endpoint.MdcPropagator;
 import dev.conduit.websocket.spring.endpoint.WebSocketEndpointHandlerMapping;
@@ -162,6 +163,7 @@ public final class ConduitWebSocketAutoConfiguration {
      * @param properties the settings
      * @param listenerFactories per-endpoint listeners (metrics, statistics)
      * @param contextPropagators carry the request's thread-bound state to the handlers
+     * @param exceptionCloseStatuses close statuses of exceptions that answer the client
      * @param environment for {@code server.forward-headers-strategy}
      * @return the Spring MVC handler mapping of the endpoints
      */
@@ -170,6 +172,7 @@ public final class ConduitWebSocketAutoConfiguration {
     public WebSocketEndpointHandlerMapping conduitWebSocketHandlerMapping(Upgrader upgrader,
             ConnectionRegistry registry, ConduitWebSocketProperties properties,
             ObjectProvider<EndpointListenerFactory> listenerFactories, ObjectProvider<HandlerContextPropagator> contextPropagators,
+            ObjectProvider<HandlerExceptionCloseStatus> exceptionCloseStatuses,
             Environment environment) {
         WebSocketEndpointHandlerMapping mapping = new WebSocketEndpointHandlerMapping(upgrader, registry,
                 ApplicationConversionService.getSharedInstance(), properties.getMaxMessageSize().toBytes(),
@@ -178,6 +181,7 @@ public final class ConduitWebSocketAutoConfiguration {
                 properties.getPongTimeout()));
         mapping.setHandshakeLimiter(new HandshakeLimiter(properties.getMaxConcurrentHandshakes()));
         mapping.setContextPropagators(contextPropagators.orderedStream().toList());
+        mapping.setExceptionCloseStatuses(exceptionCloseStatuses.orderedStream().toList());
         mapping.setForwardedHost(forwardHeaders(environment));
         return mapping;
     }

@@ -37,6 +37,7 @@ public final class WebSocketEndpointHandler {
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private volatile HandshakeLimiter handshakes = HandshakeLimiter.UNLIMITED;
     private volatile List<HandlerContextPropagator> propagators = List.of();
+    private volatile List<HandlerExceptionCloseStatus> closeStatuses = List.of();
 
     /**
      * @param path the endpoint's path pattern
@@ -70,6 +71,14 @@ public final class WebSocketEndpointHandler {
      */
     public void setContextPropagators(List<HandlerContextPropagator> propagators) {
         this.propagators = propagators == null ? List.of() : List.copyOf(propagators);
+    }
+
+    /**
+     * @param statuses map exceptions of the handler method that answer the client (access denied) to
+     *                 their close status instead of 1011
+     */
+    public void setExceptionCloseStatuses(List<HandlerExceptionCloseStatus> statuses) {
+        this.closeStatuses = statuses == null ? List.of() : List.copyOf(statuses);
     }
 
     /** @return the path pattern */
@@ -208,11 +217,33 @@ public final class WebSocketEndpointHandler {
             Conn handlerConn = supervisor == null ? conn : new SupervisedConn(conn, supervisor);
             registered.handlerConn(handlerConn);
             invoke(handlerConn, info, registered.attributes(), snapshots);
+        } catch (Exception e) {
+            HandlerExceptionCloseStatus.CloseStatus status = closeStatus(e);
+            if (status == null) {
+                throw e; // a handler failure: the Upgrader closes with 1011 and reports it
+            }
+            log.debug("WebSocket handler {} ended with {}; closing with {}", method, e.toString(), status.code());
+            try {
+                conn.writeControl(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(status.code(), status.reason()),
+                        Instant.now().plus(closeTimeout));
+            } catch (IOException closeFailed) {
+                log.debug("Closing the WebSocket connection failed: {}", closeFailed.toString());
+            }
         } finally {
             if (supervisor != null) {
                 supervisor.stop();
             }
         }
+    }
+
+    private HandlerExceptionCloseStatus.CloseStatus closeStatus(Exception error) {
+        for (HandlerExceptionCloseStatus candidate : closeStatuses) {
+            HandlerExceptionCloseStatus.CloseStatus status = candidate.closeStatus(error);
+            if (status != null) {
+                return status;
+            }
+        }
+        return null;
     }
 
     private List<HandlerContextPropagator.Snapshot> capture(HttpServletRequest request) {

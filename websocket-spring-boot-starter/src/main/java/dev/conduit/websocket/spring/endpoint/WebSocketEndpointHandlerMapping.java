@@ -64,6 +64,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
     private volatile ConnSupervision supervision = ConnSupervision.NONE;
     private volatile HandshakeLimiter handshakeLimiter = HandshakeLimiter.UNLIMITED;
     private volatile List<HandlerContextPropagator> contextPropagators = List.of();
+    private volatile List<HandlerExceptionCloseStatus> exceptionCloseStatuses = List.of();
     private volatile boolean forwardedHost;
     private final PathPatternParser parser = new PathPatternParser();
     private volatile List<Route> routes = List.of();
@@ -124,6 +125,16 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
      */
     public void setContextPropagators(List<HandlerContextPropagator> propagators) {
         this.contextPropagators = propagators == null ? List.of() : List.copyOf(propagators);
+    }
+
+    /**
+     * Sets the close statuses of exceptions that answer the client, for endpoints registered from
+     * now on (the auto-configuration calls it before the endpoints are detected).
+     *
+     * @param statuses the mappings, in order
+     */
+    public void setExceptionCloseStatuses(List<HandlerExceptionCloseStatus> statuses) {
+        this.exceptionCloseStatuses = statuses == null ? List.of() : List.copyOf(statuses);
     }
 
     /**
@@ -247,6 +258,7 @@ public final class WebSocketEndpointHandlerMapping extends AbstractHandlerMappin
         handler.setSupervision(supervision);
         handler.setHandshakeLimiter(handshakeLimiter);
         handler.setContextPropagators(contextPropagators);
+        handler.setExceptionCloseStatuses(exceptionCloseStatuses);
         return new Route(pattern, handler);
     }
 

@@ -11,8 +11,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 
 /**
- * The security context of the upgrade request in the handler's {@code SecurityContextHolder},
- * when Spring Security is on the class path (the starter does not depend on it).
+ * The security context of the upgrade request in the handler's {@code SecurityContextHolder}, and
+ * close 1008 when the handler is refused access, when Spring Security is on the class path (the
+ * starter does not depend on it).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -29,5 +30,14 @@ public class ConduitWebSocketSecurityAutoConfiguration {
     @ConditionalOnMissingBean
     public SecurityContextPropagator conduitWebSocketSecurityContextPropagator(ObjectProvider<SecurityContextHolderStrategy> strategy) {
         return new SecurityContextPropagator(strategy.getIfUnique(SecurityContextHolder::getContextHolderStrategy));
+    }
+
+    /**
+     * @return close 1008 for Spring Security's refusals inside a handler, instead of 1011
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public AccessDeniedCloseStatus conduitWebSocketAccessDeniedCloseStatus() {
+        return new AccessDeniedCloseStatus();
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The authenticated security context of the upgrade request is the handler's: a handler calls a
- * {@code @PreAuthorize} service as the user who upgraded, and an anonymous caller is refused by it.
+ * {@code @PreAuthorize} service as the user who upgraded, and an anonymous caller is refused by it with close 1008.
  */
 class SecurityContextIntegrationTests {
     private static ConfigurableApplicationContext app;
@@ -48,10 +48,12 @@ class SecurityContextIntegrationTests {
     }
 
     @Test
-    void anAnonymousUpgradeIsRefusedByTheSecuredServiceWith1011() throws Exception {
+    void anAnonymousUpgradeIsRefusedByTheSecuredServiceWith1008() throws Exception {
         WsClient client = WsClient.connect(uri("/open/greet"));
         client.sendText("hi");
-        assertThat(client.awaitClose()).isEqualTo(1011);
+        // A refusal, not a server failure: policy violation, with the reason.
+        assertThat(client.awaitClose()).isEqualTo(1008);
+        assertThat(client.closeReason).isEqualTo("access denied"); // the anonymous user is authenticated as anonymous
     }
 
     private static URI uri(String path) {

@@ -3,6 +3,7 @@ package dev.conduit.websocket.spring.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.websocket.spring.endpoint.HandlerContextPropagator;
+import dev.conduit.websocket.spring.endpoint.HandlerExceptionCloseStatus;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -56,11 +57,24 @@ class SecurityContextPropagatorTests {
     void onlyWithSpringSecurityOnTheClassPath() {
         WebApplicationContextRunner runner = new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ConduitWebSocketSecurityAutoConfiguration.class));
-        runner.run(context -> assertThat(context).hasSingleBean(SecurityContextPropagator.class));
+        runner.run(context -> assertThat(context).hasSingleBean(SecurityContextPropagator.class)
+                .hasSingleBean(AccessDeniedCloseStatus.class));
         runner.withClassLoader(new FilteredClassLoader("org.springframework.security"))
-                .run(context -> assertThat(context).doesNotHaveBean(SecurityContextPropagator.class));
+                .run(context -> assertThat(context).doesNotHaveBean(SecurityContextPropagator.class)
+                        .doesNotHaveBean(AccessDeniedCloseStatus.class));
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ConduitWebSocketSecurityAutoConfiguration.class))
                 .run(context -> assertThat(context).doesNotHaveBean(SecurityContextPropagator.class));
+    }
+
+    @Test
+    void springSecuritysRefusalsArePolicyViolationsAndOtherExceptionsStayFailures() {
+        AccessDeniedCloseStatus statuses = new AccessDeniedCloseStatus();
+        assertThat(statuses.closeStatus(new org.springframework.security.access.AccessDeniedException("no")))
+                .isEqualTo(new HandlerExceptionCloseStatus.CloseStatus(1008, "access denied"));
+        assertThat(statuses.closeStatus(
+                new org.springframework.security.authentication.AuthenticationCredentialsNotFoundException("none")))
+                .isEqualTo(new HandlerExceptionCloseStatus.CloseStatus(1008, "not authenticated"));
+        assertThat(statuses.closeStatus(new IllegalStateException("bug"))).isNull();
     }
 }
