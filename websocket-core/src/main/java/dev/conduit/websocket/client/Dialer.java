@@ -240,23 +240,6 @@ public final class Dialer {
         }
     }
 
-    private static IllegalArgumentException duplicate(String name) {
-        return new IllegalArgumentException("websocket: duplicate header not allowed: " + name);
-    }
-
-    private static void checkHeaderName(String name) {
-        if (name == null || name.isEmpty() || !name.chars().allMatch(c -> HeaderTokens.isTokenChar((char) c))) {
-            throw new IllegalArgumentException("websocket: invalid request header name: " + name);
-        }
-    }
-
-    private static String checkHeaderValue(String name, String value) {
-        if (value == null || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("websocket: invalid value for request header " + name);
-        }
-        return value;
-    }
-
     /**
      * Builds a {@link Dialer}. Starts from gorilla's {@code DefaultDialer}: 45 second handshake
      * timeout, the JVM's default proxy selector and TLS context.

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * The write buffer ({@link #messageBuffer}) is allocated only when a message needs it (a message
  * stream, or a client's masked frame larger than {@link FrameWriter#SMALL_FRAME_SIZE}): a server
  * that answers with {@code writeMessage} or broadcasts prepared messages never holds one, so its
- * idle connections do not keep 4 KiB each (gorilla's issue #9).
+ * idle connections do not keep 4 KiB each.
  */
 final class ConnWriter {
     private final FrameWriter frames;
