@@ -60,7 +60,7 @@ func runEcho(o options) (record, error) {
 		}(hs[i], c)
 	}
 	time.Sleep(time.Duration(o.warmup) * time.Second)
-	cpu0, err := cpuSeconds(o.pid)
+	u0, err := sample(o.pid)
 	if err != nil {
 		return record{}, err
 	}
@@ -69,7 +69,7 @@ func runEcho(o options) (record, error) {
 	time.Sleep(time.Duration(o.seconds) * time.Second)
 	measuring.Store(false)
 	elapsed := time.Since(t0).Seconds()
-	cpu1, err := cpuSeconds(o.pid)
+	u1, err := sample(o.pid)
 	stop.Store(true)
 	// Closing unblocks any loop still waiting for an echo.
 	closeAll(conns)
@@ -84,7 +84,7 @@ func runEcho(o options) (record, error) {
 	}
 	sorted := merge(hs)
 	n := roundTrips.Load()
-	cpu := cpu1 - cpu0
+	cpu := float64((u1.user+u1.sys)-(u0.user+u0.sys)) / 100.0
 	prefix := "echo-text-"
 	if o.typ == "binary" {
 		prefix = "echo-binary-"
@@ -102,6 +102,7 @@ func runEcho(o options) (record, error) {
 	r.put("serverCpuSeconds", cpu)
 	r.put("serverCpuMicrosPerMessage", perMessage(cpu, n))
 	r.put("messagesPerServerCpuSecond", perCpu(n, cpu))
+	r.putUsage(u0, u1, n)
 	return r, nil
 }
 

@@ -153,9 +153,14 @@ func appendResult(path string, r record) error {
 // cpuSeconds is the user + system CPU time the process has used (fields 14 and 15 of /proc/PID/stat,
 // in clock ticks of 1/100 s), read as the Java generator reads it.
 func cpuSeconds(pid int) (float64, error) {
+	user, sys, err := cpuTicks(pid)
+	return float64(user+sys) / 100.0, err
+}
+
+func cpuTicks(pid int) (user, sys int64, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	s := string(b)
 	// The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
@@ -163,9 +168,60 @@ func cpuSeconds(pid int) (float64, error) {
 	utime, err1 := strconv.ParseInt(f[11], 10, 64)
 	stime, err2 := strconv.ParseInt(f[12], 10, 64)
 	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("cannot read the CPU time of %d from %q", pid, s)
+		return 0, 0, fmt.Errorf("cannot read the CPU time of %d from %q", pid, s)
 	}
-	return float64(utime+stime) / 100.0, nil
+	return utime, stime, nil
+}
+
+// usage is what the server process has done so far: CPU time split between user and kernel, system
+// calls that read or write (/proc/PID/io: syscr + syscw) and context switches of its threads
+// (voluntary and not, summed over /proc/PID/task/*/status; a thread that ends in between takes its
+// count with it). The counters are where a server's time goes per message, whatever its language.
+type usage struct {
+	user, sys, syscalls, switches int64
+}
+
+func sample(pid int) (usage, error) {
+	var u usage
+	var err error
+	if u.user, u.sys, err = cpuTicks(pid); err != nil {
+		return u, err
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid)); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) == 2 && (f[0] == "syscr:" || f[0] == "syscw:") {
+				n, _ := strconv.ParseInt(f[1], 10, 64)
+				u.syscalls += n
+			}
+		}
+	}
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, t.Name()))
+		if err != nil {
+			continue // the thread has ended
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "voluntary_ctxt_switches:") || strings.HasPrefix(line, "nonvoluntary_ctxt_switches:") {
+				n, _ := strconv.ParseInt(strings.TrimSpace(line[strings.IndexByte(line, ':')+1:]), 10, 64)
+				u.switches += n
+			}
+		}
+	}
+	return u, nil
+}
+
+// putUsage records the window's kernel share of the server's CPU time, and its read and write
+// system calls and context switches per message.
+func (r *record) putUsage(a, b usage, messages int64) {
+	ticks := (b.user - a.user) + (b.sys - a.sys)
+	if ticks > 0 {
+		r.put("serverKernelShare", float64(b.sys-a.sys)/float64(ticks))
+	}
+	if messages > 0 {
+		r.put("serverSyscallsPerMessage", float64(b.syscalls-a.syscalls)/float64(messages))
+		r.put("serverSwitchesPerMessage", float64(b.switches-a.switches)/float64(messages))
+	}
 }
 
 // dial opens count connections, at most parallel handshakes at a time.

@@ -139,13 +139,13 @@ func runRate(o options) (record, error) {
 		}(c, hs[i])
 	}
 	time.Sleep(time.Until(from))
-	cpu0, err := cpuSeconds(o.pid)
+	u0, err := sample(o.pid)
 	if err != nil {
 		closeAll(conns)
 		return record{}, err
 	}
 	time.Sleep(time.Until(until))
-	cpu1, err := cpuSeconds(o.pid)
+	u1, err := sample(o.pid)
 	wg.Wait()
 	closeAll(conns)
 	if err != nil {
@@ -156,7 +156,7 @@ func runRate(o options) (record, error) {
 	}
 	sorted := merge(hs)
 	n := received.Load()
-	cpu := cpu1 - cpu0
+	cpu := float64((u1.user+u1.sys)-(u0.user+u0.sys)) / 100.0
 	prefix := "rate-text-"
 	if o.typ == "binary" {
 		prefix = "rate-binary-"
@@ -188,6 +188,7 @@ func runRate(o options) (record, error) {
 	r.put("serverCpuSeconds", cpu)
 	r.put("serverCpuMicrosPerMessage", perMessage(cpu, inWindow.Load()))
 	r.put("messagesPerServerCpuSecond", perCpu(inWindow.Load(), cpu))
+	r.putUsage(u0, u1, inWindow.Load())
 	return r, nil
 }
 
