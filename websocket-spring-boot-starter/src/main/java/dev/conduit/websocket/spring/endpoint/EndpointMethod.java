@@ -124,11 +124,35 @@ public final class EndpointMethod {
      * @throws Exception whatever the handler threw
      */
     public void invoke(Conn conn, HandshakeInfo info, ConnectionAttributes attributes) throws Exception {
+        invokeWith(arguments(conn, info, attributes));
+    }
+
+    /**
+     * Resolves the method's arguments for one connection ahead of the call, so that what the method
+     * does not ask for (the handshake snapshot, usually) need not be kept while it runs.
+     *
+     * @param conn the connection
+     * @param info the handshake snapshot
+     * @param attributes the connection's attributes in the registry, or {@code null} when it is not
+     *        registered (a {@link ConnectionAttributes} parameter then gets attributes nobody sees)
+     * @return the arguments, for {@link #invokeWith}
+     */
+    public Object[] arguments(Conn conn, HandshakeInfo info, ConnectionAttributes attributes) {
         ConnectionAttributes own = attributes != null ? attributes : new ConnectionAttributes(null);
         Object[] args = new Object[arguments.size()];
         for (int i = 0; i < args.length; i++) {
             args[i] = arguments.get(i).resolve(conn, info, own);
         }
+        return args;
+    }
+
+    /**
+     * Calls the method with arguments from {@link #arguments}.
+     *
+     * @param args the arguments
+     * @throws Exception whatever the handler threw
+     */
+    public void invokeWith(Object[] args) throws Exception {
         try {
             method.invoke(bean, args);
         } catch (InvocationTargetException e) {

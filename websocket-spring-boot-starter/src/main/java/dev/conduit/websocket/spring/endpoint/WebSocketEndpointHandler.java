@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -141,22 +140,7 @@ public final class WebSocketEndpointHandler {
             return;
         }
         try {
-            upgrader.upgrade(request, response, null, new ConnHandler() {
-                @Override
-                public void accept(Conn conn) throws Exception {
-                    run(reservation, conn, info, snapshots);
-                }
-
-                @Override
-                public void notStarted(Throwable cause) {
-                    registry.cancel(reservation); // the connection ended before the handler: give the place back
-                }
-
-                @Override
-                public void ended(Conn conn) {
-                    registry.closed(conn);
-                }
-            });
+            upgrader.upgrade(request, response, null, new Upgraded(reservation, info, snapshots));
         } catch (HandshakeException e) {
             // Already answered, counted and logged (once, at DEBUG) by the Upgrader.
             registry.cancel(reservation);
@@ -198,25 +182,96 @@ public final class WebSocketEndpointHandler {
         response.getOutputStream().write(body);
     }
 
-    private void run(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info,
-            List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
-        Duration closeTimeout = upgrader.closeTimeout();
+    /**
+     * The connection's handler for the {@link Upgrader}. It holds the handshake snapshot only until
+     * the handler method's arguments are resolved: an idle connection keeps the snapshot (headers,
+     * URI, query) only when its method asks for it.
+     */
+    private final class Upgraded implements ConnHandler {
+        private final ConnectionRegistry.Reservation reservation;
+        private final List<HandlerContextPropagator.Snapshot> snapshots;
+        private HandshakeInfo info;
+
+        Upgraded(ConnectionRegistry.Reservation reservation, HandshakeInfo info,
+                 List<HandlerContextPropagator.Snapshot> snapshots) {
+            this.reservation = reservation;
+            this.info = info;
+            this.snapshots = snapshots;
+        }
+
+        @Override
+        public void accept(Conn conn) throws Exception {
+            // No local of this frame, which lives as long as the connection, refers to the snapshot.
+            Started started = start(reservation, conn, takeInfo());
+            if (started != null) {
+                run(conn, started, snapshots);
+            }
+        }
+
+        private HandshakeInfo takeInfo() {
+            HandshakeInfo taken = info;
+            info = null;
+            return taken;
+        }
+
+        @Override
+        public void notStarted(Throwable cause) {
+            registry.cancel(reservation); // the connection ended before the handler: give the place back
+        }
+
+        @Override
+        public void ended(Conn conn) {
+            registry.closed(conn);
+        }
+    }
+
+    /**
+     * A connection whose handler method is about to run: its supervisor (or null), the Conn and
+     * attributes the method gets, and the handshake snapshot until the method's arguments are
+     * resolved from it.
+     */
+    private static final class Started {
+        final ConnSupervisor supervisor;
+        final Conn handlerConn;
+        final ConnectionAttributes attributes;
+        private HandshakeInfo info;
+
+        Started(ConnSupervisor supervisor, Conn handlerConn, ConnectionAttributes attributes, HandshakeInfo info) {
+            this.supervisor = supervisor;
+            this.handlerConn = handlerConn;
+            this.attributes = attributes;
+            this.info = info;
+        }
+
+        HandshakeInfo takeInfo() {
+            HandshakeInfo taken = info;
+            info = null;
+            return taken;
+        }
+    }
+
+    /** Registers the connection and starts its supervision. @return null when shutting down */
+    private Started start(ConnectionRegistry.Reservation reservation, Conn conn, HandshakeInfo info) {
         OpenConnection registered = registry.opened(reservation, conn, path, info);
         if (registered == null) {
             // Shutting down: 1001 goes out here, the Upgrader waits for the reply when this returns.
             try {
                 conn.writeControl(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(WebSocket.CLOSE_GOING_AWAY,
-                        "server shutting down"), Instant.now().plus(closeTimeout));
+                        "server shutting down"), Instant.now().plus(upgrader.closeTimeout()));
             } catch (IOException e) {
                 log.debug("Closing the WebSocket connection failed: {}", e.toString());
             }
-            return;
+            return null;
         }
-        ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, closeTimeout, registry.supervisionThreads());
+        ConnSupervisor supervisor = ConnSupervisor.start(conn, supervision, upgrader.closeTimeout(), registry.supervisionThreads());
+        Conn handlerConn = supervisor == null ? conn : new SupervisedConn(conn, supervisor);
+        registered.handlerConn(handlerConn);
+        return new Started(supervisor, handlerConn, registered.attributes(), info);
+    }
+
+    private void run(Conn conn, Started started, List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
         try {
-            Conn handlerConn = supervisor == null ? conn : new SupervisedConn(conn, supervisor);
-            registered.handlerConn(handlerConn);
-            invoke(handlerConn, info, registered.attributes(), snapshots);
+            invoke(started, snapshots);
         } catch (Exception e) {
             HandlerExceptionCloseStatus.CloseStatus status = closeStatus(e);
             if (status == null) {
@@ -225,13 +280,13 @@ public final class WebSocketEndpointHandler {
             log.debug("WebSocket handler {} ended with {}; closing with {}", method, e.toString(), status.code());
             try {
                 conn.writeControl(WebSocket.CLOSE_MESSAGE, WebSocket.formatCloseMessage(status.code(), status.reason()),
-                        Instant.now().plus(closeTimeout));
+                        Instant.now().plus(upgrader.closeTimeout()));
             } catch (IOException closeFailed) {
                 log.debug("Closing the WebSocket connection failed: {}", closeFailed.toString());
             }
         } finally {
-            if (supervisor != null) {
-                supervisor.stop();
+            if (started.supervisor != null) {
+                started.supervisor.stop();
             }
         }
     }
@@ -259,15 +314,15 @@ public final class WebSocketEndpointHandler {
     }
 
     // The request's state is in place for the handler method only, and undone in reverse order after it.
-    private void invoke(Conn conn, HandshakeInfo info, ConnectionAttributes attributes,
-            List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
+    private void invoke(Started started, List<HandlerContextPropagator.Snapshot> snapshots) throws Exception {
         Deque<HandlerContextPropagator.Scope> scopes = new ArrayDeque<>(snapshots.size());
         Throwable failure = null;
         try {
             for (HandlerContextPropagator.Snapshot snapshot : snapshots) {
                 scopes.push(snapshot.restore());
             }
-            method.invoke(conn, info, attributes);
+            // The arguments straight from the snapshot into the call: no local keeps the snapshot.
+            method.invokeWith(method.arguments(started.handlerConn, started.takeInfo(), started.attributes));
         } catch (Throwable e) {
             failure = e;
             throw e;
