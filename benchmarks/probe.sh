@@ -5,6 +5,7 @@
 #   benchmarks/probe.sh conduit-25 16384 binary 16 10     # server, size, text|binary, connections, seconds
 #   LOADGEN=both benchmarks/probe.sh gorilla 64 text 64 5  # our Java generator, then the Go one, same server process
 #   RATE=20000 benchmarks/probe.sh netty 64 text 100 5     # the Go generator's fixed-rate load instead of echo
+#   RATE=20000 benchmarks/probe.sh floor-vt-25 64 text 100 5  # the floor: a bare echo on a virtual thread per connection (benchmarks/floor)
 # LOADGEN=java|go|both picks the load generator (default java); the Go one is built by benchmarks/go/build.sh.
 # SERVER_JVM_EXTRA adds JVM options to our server and the peers (e.g. -Dconduit.websocket.transport=container, a Spring Boot property).
 # Needs the module built as benchmarks/run.sh builds it (the gorilla server: benchmarks/go/build.sh).
@@ -28,6 +29,9 @@ case $name in
   conduit-17) JDK=$JDK17; cmd=("$JDK17/bin/java" "${jvm[@]}" -cp "$(cp_of peer-conduit)" dev.conduit.bench.conduit.ConduitPeer --server.port=$port) ;;
   spring) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-spring)" dev.conduit.bench.spring.SpringPeer --server.port=$port) ;;
   netty) JDK=$JDK25; cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer $port) ;;
+  # The floor of a thread per connection on the JVM (benchmarks/floor/FloorEcho.java): virtual or platform threads.
+  floor-vt-25|floor-platform-25) JDK=$JDK25; kind=${name#floor-}; kind=${kind%-25}; [[ $kind == vt ]] && kind=virtual
+                cmd=("$JDK25/bin/java" "${jvm[@]}" "$B/floor/FloorEcho.java" $port $kind) ;;
   # gorilla/websocket's echo server (no JVM: jcmd is never called for it).
   gorilla) JDK=$JDK25; cmd=("$B/go/bin/gorilla-peer" $port) ;;
   *) echo "unknown server $name" >&2; exit 2 ;;

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark of BENCHMARKS.md: JMH, then each server in turn on 127.0.0.1 under identical,
 # bounded loads from the load generator, then renders the tables and the chart into BENCHMARKS.md.
-#   benchmarks/run.sh           full run (about 20 minutes)
+#   benchmarks/run.sh           full run (about 40 minutes)
 #   benchmarks/run.sh --quick   smoke run (about 5 minutes; smaller loads, figures not for quoting)
-# Environment: JDK17, JDK25 (JDK homes), SKIP_JMH=1, SKIP_LOAD=1, SERVERS="conduit-25 conduit-17 spring netty gorilla",
+# Environment: JDK17, JDK25 (JDK homes), SKIP_JMH=1, SKIP_LOAD=1, SERVERS="conduit-25 conduit-17 spring netty gorilla floor-vt-25",
 #   LOADS="idle echo broadcast rate" (a subset, or a --quick run, leaves BENCHMARKS.md and the committed
 #   results alone: its figures go to benchmarks/results/partial/),
 #   LOADGEN=java|go|both: our Java load generator (benchmarks/loadgen, results in load.jsonl), the
@@ -32,7 +32,7 @@ else
   ECHO_REPEATS=3; ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000
   RATE_WARMUP=2; RATE_SECONDS=10
 fi
-SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty gorilla"}
+SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty gorilla floor-vt-25"}
 LOADS=${LOADS:-"idle echo broadcast rate"}
 LOADGEN=${LOADGEN:-both}
 [[ $LOADGEN =~ ^(java|go|both)$ ]] || { echo "LOADGEN must be java, go or both" >&2; exit 2; }
@@ -111,6 +111,9 @@ start_server() {
       cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-spring)" dev.conduit.bench.spring.SpringPeer --server.port="$port") ;;
     netty) SERVER_JDK=$JDK25
       cmd=("$JDK25/bin/java" "${jvm[@]}" -cp "$(cp_of peer-netty)" dev.conduit.bench.netty.NettyPeer "$port") ;;
+    # The floor of a thread per connection on the JVM: no library, virtual threads, echo only.
+    floor-vt-25) SERVER_JDK=$JDK25
+      cmd=("$JDK25/bin/java" "${jvm[@]}" "$B/floor/FloorEcho.java" "$port" virtual) ;;
     # gorilla/websocket's echo server and a chat-style broadcast hub (Go; SERVER_JDK only fills --jcmd).
     gorilla) SERVER_JDK=$JDK25
       cmd=("$B/go/bin/gorilla-peer" "$port") ;;
@@ -190,7 +193,7 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
   }
   for s in $SERVERS; do
     echo "== $s"
-    if runs idle && [[ $s != gorilla ]]; then   # the idle load reads a JVM's heap
+    if runs idle && [[ $s != gorilla && $s != floor-* ]]; then   # the idle load reads a JVM's heap; the floor has no idle figure
       next_server "$s"
       load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS"
     fi
@@ -205,7 +208,7 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
         done
       done
     fi
-    if runs broadcast; then
+    if runs broadcast && [[ $s != floor-* ]]; then   # the floor only echoes
       next_server "$s"
       quiet
       load broadcast --url "ws://127.0.0.1:$port/broadcast" --label "$s" --receivers "$BC_RECEIVERS" \

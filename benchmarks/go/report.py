@@ -10,7 +10,7 @@ import json
 import statistics
 import sys
 
-ORDER = ["conduit-25", "conduit-17", "spring", "netty", "gorilla"]
+ORDER = ["conduit-25", "conduit-17", "spring", "netty", "gorilla", "floor-vt-25"]
 OURS = "conduit-25"
 # (label, scenario, field, peer, needed, higher is better). A peer of None is the best of gorilla,
 # Netty and Spring on that figure. The needed ratio is ours ÷ peer (higher better) or peer ÷ ours.

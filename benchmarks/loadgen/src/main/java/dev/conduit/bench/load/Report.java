@@ -32,7 +32,7 @@ import org.knowm.xchart.style.Styler;
 final class Report {
     /** Server labels in table order; "ours" is measured on Java 25 (virtual threads) for the targets. */
     static final String OURS = "conduit-25";
-    static final List<String> SERVERS = List.of("conduit-25", "conduit-17", "spring", "netty", "gorilla");
+    static final List<String> SERVERS = List.of("conduit-25", "conduit-17", "spring", "netty", "gorilla", "floor-vt-25");
 
     private final Path results;
     private final Path jmhDir;
