@@ -86,10 +86,14 @@ interface SocketLevers {
     /**
      * Shrinks the container's per-connection I/O buffers while the connection is a WebSocket (with
      * direct I/O they only serve the first read after a wait and writes the socket cannot take at
-     * once), so that an idle connection holds little; {@link #restoreBuffers()} gives them back
-     * their size before the container reuses them. Does nothing where that is not possible.
+     * once; with the taken channel they serve nothing), so that an idle connection holds little;
+     * {@link #restoreBuffers()} gives them back their size before the container reuses them. Does
+     * nothing where that is not possible.
+     *
+     * @param taken whether the channel was taken ({@link #takeChannel}): then the container never
+     *              uses its buffers while the WebSocket runs
      */
-    default void shrinkBuffers() {
+    default void shrinkBuffers(boolean taken) {
     }
 
     /** Undoes {@link #shrinkBuffers()}; called on the container thread once the handler has returned. */

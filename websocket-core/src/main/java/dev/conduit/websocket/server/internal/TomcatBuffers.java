@@ -7,14 +7,16 @@ import java.nio.ByteBuffer;
 /**
  * Tomcat's per-connection socket buffers while the connection is a WebSocket: Tomcat gives every
  * socket an 8 KiB read and an 8 KiB write buffer ({@code socket.appReadBufSize} /
- * {@code appWriteBufSize}), half of an idle WebSocket's heap. With direct I/O (and with the taken
- * channel) they are swapped for small ones ({@value #SHRUNK_READ_BUFFER} and
- * {@value #SHRUNK_WRITE_BUFFER} bytes) for the life of the WebSocket (in the
+ * {@code appWriteBufSize}), half of an idle WebSocket's heap. With direct I/O they are swapped for
+ * small ones ({@value #SHRUNK_READ_BUFFER} and {@value #SHRUNK_WRITE_BUFFER} bytes), with the taken
+ * channel, which Tomcat does not touch while the WebSocket runs, for tiny ones
+ * ({@value #TAKEN_BUFFER} bytes each), for the life of the WebSocket (in the
  * {@code SocketBufferHandler}, whose {@code reset()} then makes its state consistent), and fresh ones
  * of the original size are put back when the handler returns, since Tomcat reuses the channel and
- * its buffers for later HTTP connections. Never smaller: should Tomcat recycle the channel before
- * they are put back, the next connection must still be able to read its request (a 0-byte read
- * buffer reads nothing, forever).
+ * its buffers for later HTTP connections. Never empty: should Tomcat recycle the channel before
+ * they are put back, the next connection must still be able to read its request and write its
+ * response (a 0-byte read buffer reads nothing, forever); through tiny buffers Tomcat reads and
+ * writes that connection in pieces of their size, slower but whole.
  */
 final class TomcatBuffers {
     private static final System.Logger LOG = System.getLogger(TomcatBuffers.class.getName());
@@ -26,6 +28,8 @@ final class TomcatBuffers {
     static final int SHRUNK_READ_BUFFER = FrameReader.IDLE_BUFFER_SIZE;
     /** The size of Tomcat's write buffer while the connection is a WebSocket: only writes the socket did not take at once pass it. */
     static final int SHRUNK_WRITE_BUFFER = 1024;
+    /** The size of each of Tomcat's buffers while the channel is taken: they serve nothing then. */
+    static final int TAKEN_BUFFER = 64;
 
     private final Object socketWrapper;
     private int originalReadBuffer;
@@ -38,9 +42,17 @@ final class TomcatBuffers {
         this.socketWrapper = socketWrapper;
     }
 
-    /** Swaps Tomcat's buffers for small ones while they are empty (see the class comment). */
-    void shrink() {
-        swapBuffers(SHRUNK_READ_BUFFER, SHRUNK_WRITE_BUFFER, true);
+    /**
+     * Swaps Tomcat's buffers for small ones while they are empty (see the class comment).
+     *
+     * @param taken whether the channel was taken (then they serve nothing and become tiny)
+     */
+    void shrink(boolean taken) {
+        if (taken) {
+            swapBuffers(TAKEN_BUFFER, TAKEN_BUFFER, true);
+        } else {
+            swapBuffers(SHRUNK_READ_BUFFER, SHRUNK_WRITE_BUFFER, true);
+        }
     }
 
     /**

@@ -222,9 +222,9 @@ final class TomcatSocketLevers implements SocketLevers {
     }
 
     @Override
-    public void shrinkBuffers() {
+    public void shrinkBuffers(boolean taken) {
         if (directChannel != null) {
-            buffers.shrink();
+            buffers.shrink(taken);
         }
     }
 

@@ -63,7 +63,7 @@ public final class TransportFactory {
         // They serve little with direct I/O and nothing with the taken channel, and an idle
         // connection keeps them. Shrunk only now that nothing can fail before the handler's
         // finally (endOfHandler) puts them back.
-        levers.shrinkBuffers();
+        levers.shrinkBuffers(conn instanceof ReadLoopNetConn);
         return conn;
     }
 
