@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A WebSocket connection: gorilla/websocket's {@code Conn} for Java. Read a message, write a
@@ -140,6 +141,21 @@ public interface Conn extends Closeable {
      * @throws IOException as {@link #writeMessage}
      */
     void writePreparedMessage(PreparedMessage message) throws IOException;
+
+    /**
+     * Writes prepared messages in order, as {@link #writePreparedMessage} does each. A server
+     * connection hands the frames of those that are alike for every connection to the transport
+     * together, so a sender that drains a queue writes many small messages with one system call.
+     * If it fails, a leading part of the messages may have been sent.
+     *
+     * @param messages the prepared messages, in order
+     * @throws IOException as {@link #writeMessage}
+     */
+    default void writePreparedMessages(List<PreparedMessage> messages) throws IOException {
+        for (PreparedMessage m : messages) {
+            writePreparedMessage(m);
+        }
+    }
 
     /**
      * Closes the transport at once, without sending or waiting for a close message (gorilla's

@@ -23,6 +23,11 @@ import java.time.Instant;
  * or in a buffer that the following {@link #flush()} sends. The default implementation suits
  * transports that buffer anyway: it writes the two parts one after the other (as one write when
  * they lie next to each other in one array).
+ * <p>
+ * A sender that has several whole frames ready (prepared messages queued for one connection)
+ * hands them over together with {@link #writeFrames(byte[][], int)}, then calls {@link #flush()}.
+ * A transport that writes to a socket gives them to it in one gathering write where their size
+ * allows, so many small frames cost one system call. The default writes them one after the other.
  */
 public interface NetConn extends Closeable {
     /**
@@ -70,6 +75,23 @@ public interface NetConn extends Closeable {
         write(header, hoff, hlen);
         if (plen > 0) {
             write(payload, poff, plen);
+        }
+    }
+
+    /**
+     * Writes whole frames encoded beforehand, in order, as one unit (see the class comment).
+     * Blocks until the transport has taken all of them. Implementations that write to a socket
+     * override it to send many small frames in one system call; what a call was given is on its
+     * way when it returns, or in a buffer that the following {@link #flush()} sends.
+     *
+     * @param frames the frames, each a whole frame (header and payload) filling its array
+     * @param count how many of {@code frames}, from the first, to write
+     * @throws java.net.SocketTimeoutException when the write deadline passes
+     * @throws IOException on any other transport failure
+     */
+    default void writeFrames(byte[][] frames, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            write(frames[i], 0, frames[i].length);
         }
     }
 

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -119,6 +120,73 @@ final class ConnWriter {
         }
         byte[] wire = message.encoding(PreparedKey.SERVER_PLAIN, d -> serverFrame(false, type, d));
         writeWireMessage(type, wire, message.length());
+    }
+
+    /**
+     * Prepared messages in order. On the server, runs of messages whose frame every connection
+     * shares (not compressed, or compressed without context takeover on our side) go to the
+     * transport together under one hold of the message lock ({@link NetConn#writeFrames}); any
+     * other message, and every message of a client, is written as by {@link #writePrepared}.
+     */
+    void writePrepared(List<PreparedMessage> messages) throws IOException {
+        int n = messages.size();
+        if (client || n == 1) {
+            for (PreparedMessage m : messages) {
+                writePrepared(m);
+            }
+            return;
+        }
+        closeOwnOpenWriter();
+        byte[][] wires = new byte[n][];
+        int from = 0;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            PreparedMessage m = messages.get(i);
+            byte[] wire = sharedServerFrame(m);
+            if (wire != null) {
+                wires[count++] = wire;
+                continue;
+            }
+            writeWireMessages(messages, from, wires, count);
+            count = 0;
+            from = i + 1;
+            writePrepared(m);
+        }
+        writeWireMessages(messages, from, wires, count);
+    }
+
+    /** @return the server frame of a data message that is the same for every connection, or null */
+    private byte[] sharedServerFrame(PreparedMessage message) {
+        int type = message.messageType();
+        if (isControlType(type)) {
+            return null;
+        }
+        if (!compresses(type, message.length())) {
+            return message.encoding(PreparedKey.SERVER_PLAIN, d -> serverFrame(false, type, d));
+        }
+        if (!compression.sendsStandaloneMessages()) {
+            return null;
+        }
+        int level = compression.level();
+        byte[] z = message.encoding(new CompressedPayloadKey(level), d -> ConnCompression.compressStandalone(d, level));
+        return message.encoding(new CompressedServerFrameKey(level), d -> serverFrame(true, type, z));
+    }
+
+    /** Server frames encoded once, for {@code messages} from {@code from} on, written together. */
+    private void writeWireMessages(List<PreparedMessage> messages, int from, byte[][] wires, int count) throws IOException {
+        if (count == 0) {
+            return;
+        }
+        acquireMessage();
+        try {
+            frames.writeEncodedFrames(wires, count);
+            for (int i = from; i < from + count; i++) {
+                PreparedMessage m = messages.get(i);
+                listener.messageWritten(m.messageType(), m.length());
+            }
+        } finally {
+            releaseMessage();
+        }
     }
 
     /** One whole message as one (masked, on the client) frame, under the message lock. */

@@ -165,6 +165,23 @@ final class FrameWriter {
         }
     }
 
+    /** Writes whole unmasked frames encoded beforehand, in order, handed to the transport together. */
+    void writeEncodedFrames(byte[][] wires, int count) throws IOException {
+        lockFrame(writeDeadline);
+        try {
+            checkWritable();
+            try {
+                net.writeFrames(wires, count);
+            } catch (IOException e) {
+                fail(e);
+                throw e;
+            }
+            flush();
+        } finally {
+            unlockFrame();
+        }
+    }
+
     // ---- control frames ------------------------------------------------------------------
 
     void writeControl(int messageType, byte[] data, Instant deadline) throws IOException {

@@ -22,6 +22,7 @@ import java.lang.reflect.Type;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -125,6 +126,11 @@ public final class WebSocketConn implements Conn {
     @Override
     public void writePreparedMessage(PreparedMessage message) throws IOException {
         writer.writePrepared(message);
+    }
+
+    @Override
+    public void writePreparedMessages(List<PreparedMessage> messages) throws IOException {
+        writer.writePrepared(messages);
     }
 
     // ---- closing -------------------------------------------------------------------------

@@ -45,6 +45,16 @@ class FrameWriteContractTest {
         }
 
         @Override
+        public void writeFrames(byte[][] frames, int count) {
+            StringBuilder call = new StringBuilder("frames");
+            for (int i = 0; i < count; i++) {
+                call.append(' ').append(frames[i].length);
+                wire.write(frames[i], 0, frames[i].length);
+            }
+            calls.add(call.toString());
+        }
+
+        @Override
         public void flush() {
             calls.add("flush");
         }
@@ -145,5 +155,43 @@ class FrameWriteContractTest {
         conn.writePreparedMessage(new PreparedMessage(TEXT_MESSAGE, payload(300)));
         conn.writePreparedMessage(new PreparedMessage(TEXT_MESSAGE, payload(100_000)));
         assertThat(net.calls).containsExactly("frame 4+300", "flush", "frame 10+100000", "flush");
+    }
+
+    /**
+     * Prepared messages written together reach the transport as one {@code writeFrames} call and
+     * one flush, in order; a control message among them goes on its own between the runs before
+     * and after it.
+     */
+    @Test
+    void preparedMessagesWrittenTogetherAreOneFramesCallPerRun() throws Exception {
+        Conn conn = WebSocketConn.open(net, ConnSettings.server());
+        byte[] a = payload(10);
+        byte[] b = payload(300);
+        byte[] c = payload(70_000);
+        conn.writePreparedMessages(List.of(new PreparedMessage(TEXT_MESSAGE, a), new PreparedMessage(BINARY_MESSAGE, b),
+                new PreparedMessage(BINARY_MESSAGE, c)));
+        assertThat(net.calls).containsExactly("frames 12 304 70010", "flush");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.write(new byte[] {(byte) 0x81, 10});
+        expected.write(a);
+        expected.write(new byte[] {(byte) 0x82, 126, 0x01, 0x2C});
+        expected.write(b);
+        expected.write(new byte[] {(byte) 0x82, 127, 0, 0, 0, 0, 0, 0x01, 0x11, 0x70});
+        expected.write(c);
+        assertThat(net.wire.toByteArray()).isEqualTo(expected.toByteArray());
+
+        net.calls.clear();
+        conn.writePreparedMessages(List.of(new PreparedMessage(TEXT_MESSAGE, a), new PreparedMessage(TEXT_MESSAGE, a),
+                new PreparedMessage(PING_MESSAGE, new byte[0]), new PreparedMessage(TEXT_MESSAGE, a)));
+        assertThat(net.calls).containsExactly("frames 12 12", "flush", "frame 2+0", "flush", "frames 12", "flush");
+    }
+
+    /** A client masks each frame with its own key: its prepared messages go one frame call each. */
+    @Test
+    void aClientWritesPreparedMessagesOneFrameEach() throws Exception {
+        Conn conn = WebSocketConn.open(net, ConnSettings.client());
+        conn.writePreparedMessages(List.of(new PreparedMessage(TEXT_MESSAGE, payload(10)),
+                new PreparedMessage(TEXT_MESSAGE, payload(20))));
+        assertThat(net.calls).containsExactly("frame 6+10", "flush", "frame 6+20", "flush");
     }
 }

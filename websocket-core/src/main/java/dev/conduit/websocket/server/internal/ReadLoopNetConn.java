@@ -35,8 +35,9 @@ import java.util.concurrent.locks.LockSupport;
  *       shuts the output down and fails with {@link SocketTimeoutException}, as do later writes
  *       (as in gorilla: after a write timeout the connection's state is corrupt).</li>
  *   <li>A frame's header and payload go out in one gathering write (the write contract of
- *       {@link NetConn}), a long payload in pieces of at most {@value #WRITE_CHUNK} bytes; nothing
- *       is held back, so {@link #flush()} has nothing to do.</li>
+ *       {@link NetConn}), a long payload in pieces of at most {@value #WRITE_CHUNK} bytes; frames
+ *       handed over together ({@link #writeFrames}) share gathering writes of up to that size;
+ *       nothing is held back, so {@link #flush()} has nothing to do.</li>
  *   <li>{@link #close()} shuts both halves down and wakes a waiting reader and writer; the
  *       container closes the channel once the handler has returned, after {@link #endOfHandler()}
  *       has taken it off the loop.</li>
@@ -317,6 +318,35 @@ final class ReadLoopNetConn implements ServerNetConn {
             head = null;
             done += n;
         } while (done < plen);
+    }
+
+    /**
+     * Frames go out in gathering writes of at most {@value #WRITE_CHUNK} bytes together (as many
+     * frames as fit, so many small frames cost one system call); a larger frame goes alone, in pieces.
+     */
+    @Override
+    public void writeFrames(byte[][] frames, int count) throws IOException {
+        ensureOpen();
+        int i = 0;
+        while (i < count) {
+            int bytes = frames[i].length;
+            if (bytes > WRITE_CHUNK) {
+                write(frames[i], 0, bytes);
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < count && bytes + frames[end].length <= WRITE_CHUNK) {
+                bytes += frames[end].length;
+                end++;
+            }
+            ByteBuffer[] buffers = new ByteBuffer[end - i];
+            for (int k = 0; k < buffers.length; k++) {
+                buffers[k] = ByteBuffer.wrap(frames[i + k]);
+            }
+            writeFully(buffers);
+            i = end;
+        }
     }
 
     @Override

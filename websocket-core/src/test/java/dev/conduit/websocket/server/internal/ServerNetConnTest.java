@@ -218,6 +218,85 @@ class ServerNetConnTest {
         }
     }
 
+    /** Whether the transport hands frames written together to the socket in shared gathering writes. */
+    boolean gathersFrames() {
+        return expectedTransport() == ReadLoopNetConn.class;
+    }
+
+    /** Frames of the given sizes, each filled with {@link #patternAt} from {@code start} on. */
+    static byte[][] patternFrames(long start, int... sizes) {
+        byte[][] frames = new byte[sizes.length][];
+        long at = start;
+        for (int i = 0; i < sizes.length; i++) {
+            frames[i] = new byte[sizes[i]];
+            for (int k = 0; k < sizes[i]; k++) {
+                frames[i][k] = patternAt(at++);
+            }
+        }
+        return frames;
+    }
+
+    /**
+     * Frames handed over together: 40 small ones (8 KB) leave in one write system call; a mix
+     * beyond one gathering write (30 × 3,000 bytes, one of 100 KB, 3 small) arrives whole and in
+     * order too. Only {@code count} frames of the array are written.
+     */
+    @Test
+    void framesWrittenTogetherShareOneWriteCallAndArriveWholeInOrder() throws Exception {
+        int[] small = new int[40];
+        for (int i = 0; i < small.length; i++) {
+            small[i] = 2 + (i * 37) % 300;
+        }
+        int[] mixed = new int[34];
+        java.util.Arrays.fill(mixed, 0, 30, 3000);
+        mixed[30] = 100_000;
+        mixed[31] = 2;
+        mixed[32] = 7;
+        mixed[33] = 125;
+        long smallBytes = java.util.Arrays.stream(small).sum();
+        long total = smallBytes + java.util.Arrays.stream(mixed).sum();
+        scenario = net -> {
+            try {
+                byte[][] first = java.util.Arrays.copyOf(patternFrames(0, small), small.length + 1);
+                first[small.length] = "never sent".getBytes(StandardCharsets.US_ASCII);
+                long before = threadWriteCalls();
+                net.writeFrames(first, small.length);
+                net.flush();
+                events.add("small frames calls " + (threadWriteCalls() - before));
+                net.writeFrames(patternFrames(smallBytes, mixed), mixed.length);
+                net.flush();
+                events.add("wrote all");
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            if (gathersFrames()) {
+                assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("small frames calls 1");
+            } else {
+                assertThat(events.poll(10, TimeUnit.SECONDS)).asString().startsWith("small frames calls");
+            }
+            InputStream in = s.getInputStream();
+            byte[] b = new byte[65536];
+            long got = 0;
+            long wrong = -1;
+            while (got < total) {
+                int n = in.read(b, 0, (int) Math.min(b.length, total - got));
+                assertThat(n).as("bytes after %d", got).isPositive();
+                for (int i = 0; i < n && wrong < 0; i++) {
+                    if (b[i] != patternAt(got + i)) {
+                        wrong = got + i;
+                    }
+                }
+                got += n;
+            }
+            assertThat(wrong).as("first wrong byte").isEqualTo(-1);
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("wrote all");
+            s.setSoTimeout(10_000);
+            assertThat(in.read()).as("nothing after the frames (the handler returned)").isEqualTo(-1);
+        }
+    }
+
     @Test
     void theChannelIsTakenFromTomcatsPollerAndReadAheadBytesComeFirst() throws Exception {
         scenario = net -> {

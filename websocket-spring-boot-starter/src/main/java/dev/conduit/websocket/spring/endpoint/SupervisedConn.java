@@ -16,6 +16,7 @@ import java.lang.reflect.Type;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The {@link Conn} a handler receives when a {@link ConnSupervisor} watches the connection: every
@@ -117,6 +118,11 @@ final class SupervisedConn implements Conn {
     @Override
     public void writePreparedMessage(PreparedMessage message) throws IOException {
         conn.writePreparedMessage(message);
+    }
+
+    @Override
+    public void writePreparedMessages(List<PreparedMessage> messages) throws IOException {
+        conn.writePreparedMessages(messages);
     }
 
     @Override

@@ -472,8 +472,8 @@ public class Hub {
         }
     }
 
-    void countDelivered() {
-        delivered.increment();
+    void countDelivered(int messages) {
+        delivered.add(messages);
     }
 
     ExecutorService senders() {

@@ -4,6 +4,8 @@ import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.PreparedMessage;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the order they were queued in.
  */
 final class Subscriber implements Runnable {
-    // A sender on a shared pool yields after this many messages so that busy connections take turns.
-    private static final int BATCH = 64;
+    // A sender on a shared pool yields after this many messages so that busy connections take turns;
+    // it writes what it finds queued together (up to BATCH_BYTES of payload), under one write deadline.
+    static final int BATCH = 64;
+    static final int BATCH_BYTES = 64 * 1024;
 
     final Conn conn;
     final Set<String> topics = ConcurrentHashMap.newKeySet();
@@ -87,30 +91,65 @@ final class Subscriber implements Runnable {
     @Override
     public void run() {
         int sent = 0;
+        List<PreparedMessage> batch = null;
+        long batchBytes = 0;
         while (true) {
             PreparedMessage message;
             while (!dropped && (message = queue.poll()) != null) {
-                queuedBytes.addAndGet(-message.length());
-                try {
-                    conn.setWriteDeadline(Instant.now().plus(hub.writeTimeout()));
-                    conn.writePreparedMessage(message);
-                    hub.countDelivered();
-                } catch (IOException | RuntimeException e) {
-                    hub.dropAfterWriteFailure(this, e);
+                int size = message.length();
+                queuedBytes.addAndGet(-size);
+                if (batch == null) {
+                    batch = new ArrayList<>();
+                } else if (!batch.isEmpty() && batchBytes + size > BATCH_BYTES) {
+                    if (!send(batch)) {
+                        return;
+                    }
+                    sent += batch.size();
+                    batch.clear();
+                    batchBytes = 0;
+                }
+                batch.add(message);
+                batchBytes += size;
+                if (sent + batch.size() >= BATCH) {
+                    if (send(batch)) {
+                        // Let other connections' senders run; this one is requeued behind them.
+                        scheduled.set(false);
+                        schedule();
+                    }
                     return;
                 }
-                if (++sent == BATCH) {
-                    // Let other connections' senders run; this one is requeued behind them.
-                    scheduled.set(false);
-                    schedule();
+            }
+            if (batch != null && !batch.isEmpty() && !dropped) {
+                if (!send(batch)) {
                     return;
                 }
+                sent += batch.size();
+                batch.clear();
+                batchBytes = 0;
+                continue; // more may have come meanwhile
             }
             scheduled.set(false);
             // A message offered after the last poll but before the flag cleared would wait forever.
             if (dropped || queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
                 return;
             }
+        }
+    }
+
+    /** Writes the messages in one go under one write deadline. @return false if the write failed (then this is dropped) */
+    private boolean send(List<PreparedMessage> batch) {
+        try {
+            conn.setWriteDeadline(Instant.now().plus(hub.writeTimeout()));
+            if (batch.size() == 1) {
+                conn.writePreparedMessage(batch.get(0));
+            } else {
+                conn.writePreparedMessages(batch);
+            }
+            hub.countDelivered(batch.size());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            hub.dropAfterWriteFailure(this, e);
+            return false;
         }
     }
 }
