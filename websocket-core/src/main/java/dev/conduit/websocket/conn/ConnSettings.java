@@ -33,7 +33,8 @@ public final class ConnSettings {
     int writeBufferSize = DEFAULT_BUFFER_SIZE;
     BufferPool writeBufferPool;
     JsonCodec jsonCodec;
-    byte[] bufferedInput = new byte[0];
+    private static final byte[] NO_BYTES = new byte[0];
+    byte[] bufferedInput = NO_BYTES;
     ConnListener listener = ConnListener.NONE;
     long readLimit;
     Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
@@ -107,7 +108,7 @@ public final class ConnSettings {
      * @return this
      */
     public ConnSettings bufferedInput(byte[] bytes) {
-        this.bufferedInput = bytes == null ? new byte[0] : bytes.clone();
+        this.bufferedInput = bytes == null || bytes.length == 0 ? NO_BYTES : bytes.clone();
         return this;
     }
 

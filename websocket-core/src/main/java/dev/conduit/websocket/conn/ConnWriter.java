@@ -70,6 +70,11 @@ final class ConnWriter {
         return c != null && c.compressOutgoing(messageType, length);
     }
 
+    /** @return whether the frame layer holds its buffers (for tests: none until the first write) */
+    boolean holdsFrameBuffers() {
+        return frames.holdsFrameBuffers();
+    }
+
     /** Sets the deadline of later writes (see {@link FrameWriter#setWriteDeadline}). */
     void setWriteDeadline(Instant deadline) {
         frames.setWriteDeadline(deadline);

@@ -37,10 +37,13 @@ final class FrameWriter {
     private final Duration controlTimeout;
 
     private final ReentrantLock frameLock = new ReentrantLock();
-    /** Control frames and small client frames are assembled here, under the frame lock. */
-    private final byte[] smallFrame = new byte[FrameEncoder.MAX_HEADER_SIZE + SMALL_FRAME_SIZE];
-    /** A server data frame's header; its payload stays in the caller's array. */
-    private final byte[] header = new byte[FrameEncoder.MAX_HEADER_SIZE];
+    /**
+     * Control frames and small frames are assembled here, under the frame lock; allocated by the
+     * first frame that needs it, so that a connection that has written nothing holds none.
+     */
+    private byte[] smallFrame;
+    /** A server data frame's header (its payload stays in the caller's array); allocated as {@link #smallFrame}. */
+    private byte[] header;
     private final AtomicReference<byte[]> pendingPong = new AtomicReference<>();
 
     private volatile IOException writeError;
@@ -97,12 +100,16 @@ final class FrameWriter {
             checkWritable();
             if (!client && len <= SMALL_FRAME_SIZE) {
                 // Header and payload side by side: the transport sends one array, no gathering.
-                int h = FrameEncoder.writeHeader(smallFrame, 0, fin, rsv1, opcode, len, false, 0);
-                System.arraycopy(data, off, smallFrame, h, len);
-                send(smallFrame, 0, h, smallFrame, h, len);
+                byte[] frame = smallFrame();
+                int h = FrameEncoder.writeHeader(frame, 0, fin, rsv1, opcode, len, false, 0);
+                System.arraycopy(data, off, frame, h, len);
+                send(frame, 0, h, frame, h, len);
                 return;
             }
             if (!client) {
+                if (header == null) {
+                    header = new byte[FrameEncoder.MAX_HEADER_SIZE];
+                }
                 int h = FrameEncoder.writeHeader(header, 0, fin, rsv1, opcode, len, false, 0);
                 send(header, 0, h, data, off, len);
                 return;
@@ -112,7 +119,7 @@ final class FrameWriter {
             int key = Masking.newKey();
             int h = FrameEncoder.headerSize(len, true);
             int start = FrameEncoder.MAX_HEADER_SIZE - h;
-            byte[] buf = len <= SMALL_FRAME_SIZE ? smallFrame : maskBuffer;
+            byte[] buf = len <= SMALL_FRAME_SIZE ? smallFrame() : maskBuffer;
             FrameEncoder.writeHeader(buf, start, fin, rsv1, opcode, len, true, key);
             int room = buf.length - FrameEncoder.MAX_HEADER_SIZE;
             int n = Math.min(room, len);
@@ -209,12 +216,33 @@ final class FrameWriter {
 
     private void writeControlLocked(int opcode, byte[] data) throws IOException {
         int key = client ? Masking.newKey() : 0;
-        int h = FrameEncoder.writeHeader(smallFrame, 0, true, false, opcode, data.length, client, key);
-        System.arraycopy(data, 0, smallFrame, h, data.length);
+        byte[] frame = smallFrame();
+        int h = FrameEncoder.writeHeader(frame, 0, true, false, opcode, data.length, client, key);
+        System.arraycopy(data, 0, frame, h, data.length);
         if (client) {
-            Masking.mask(smallFrame, h, data.length, key, 0);
+            Masking.mask(frame, h, data.length, key, 0);
         }
-        send(smallFrame, 0, h, smallFrame, h, data.length);
+        send(frame, 0, h, frame, h, data.length);
+    }
+
+    /** @return the small-frame buffer, allocated on first use; under the frame lock */
+    private byte[] smallFrame() {
+        byte[] frame = smallFrame;
+        if (frame == null) {
+            frame = new byte[FrameEncoder.MAX_HEADER_SIZE + SMALL_FRAME_SIZE];
+            smallFrame = frame;
+        }
+        return frame;
+    }
+
+    /** @return whether the frame buffers are allocated (for tests: a connection that has written nothing holds none) */
+    boolean holdsFrameBuffers() {
+        frameLock.lock();
+        try {
+            return smallFrame != null || header != null;
+        } finally {
+            frameLock.unlock();
+        }
     }
 
     /**

@@ -70,6 +70,11 @@ public final class WebSocketConn implements Conn {
         return conn;
     }
 
+    /** @return whether the write side holds its frame buffers (for tests: none until the first write) */
+    boolean holdsWriteBuffers() {
+        return writer.holdsFrameBuffers();
+    }
+
     // ---- reading -------------------------------------------------------------------------
 
     @Override
