@@ -32,7 +32,8 @@ public final class ConnectionAttributes {
     public static final int MAX_VALUE_LENGTH = 1024;
 
     private final String id;
-    private final Map<String, String> values = new LinkedHashMap<>();
+    /** Created by the first {@link #put}: most connections have no attributes. Guarded by {@code this}. */
+    private Map<String, String> values;
 
     ConnectionAttributes(String id) {
         this.id = id;
@@ -65,7 +66,10 @@ public final class ConnectionAttributes {
             throw new IllegalArgumentException("connection attribute '" + name + "' has " + value.length()
                     + " characters, at most " + MAX_VALUE_LENGTH + " are kept");
         }
-        synchronized (values) {
+        synchronized (this) {
+            if (values == null) {
+                values = new LinkedHashMap<>();
+            }
             if (!values.containsKey(name) && values.size() >= MAX_ATTRIBUTES) {
                 throw new IllegalArgumentException("a connection holds at most " + MAX_ATTRIBUTES + " attributes");
             }
@@ -78,8 +82,8 @@ public final class ConnectionAttributes {
      * @return the value, or {@code null}
      */
     public String get(String name) {
-        synchronized (values) {
-            return values.get(name);
+        synchronized (this) {
+            return values == null ? null : values.get(name);
         }
     }
 
@@ -88,15 +92,15 @@ public final class ConnectionAttributes {
      * @return the removed value, or {@code null}
      */
     public String remove(String name) {
-        synchronized (values) {
-            return values.remove(name);
+        synchronized (this) {
+            return values == null ? null : values.remove(name);
         }
     }
 
     /** @return a copy of the attributes, in the order they were first set */
     public Map<String, String> asMap() {
-        synchronized (values) {
-            return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        synchronized (this) {
+            return values == null ? java.util.Collections.emptyMap() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.conduit.websocket.spring.endpoint;
 
 import dev.conduit.websocket.Conn;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,8 +30,7 @@ final class OpenConnectionIndex {
 
     OpenConnection add(Conn conn, String endpoint, HandshakeInfo info) {
         String principal = info == null || info.principal() == null ? null : info.principal().getName();
-        OpenConnection c = new OpenConnection(newId(), endpoint, principal, info == null ? null : info.remoteAddress(),
-                Instant.now(), conn);
+        OpenConnection c = new OpenConnection(newId(), endpoint, principal, remoteAddress(conn, info), Instant.now(), conn);
         byConn.put(conn, c);
         byId.put(c.id(), c);
         if (principal != null) {
@@ -41,6 +41,12 @@ final class OpenConnectionIndex {
             });
         }
         return c;
+    }
+
+    /** The snapshot's remote address, as the Conn's own object when they are equal: one fewer per connection. */
+    private static InetSocketAddress remoteAddress(Conn conn, HandshakeInfo info) {
+        InetSocketAddress address = info == null ? null : info.remoteAddress();
+        return address != null && address.equals(conn.remoteAddr()) ? (InetSocketAddress) conn.remoteAddr() : address;
     }
 
     /** @return whether the connection was open */

@@ -86,10 +86,12 @@ class IdleConnectionHeapIntegrationTests {
             assertThat(collected(PRINCIPALS.get(0))).as("the handshake snapshot is collected while the connection is idle").isTrue();
             client.sendText("two");
             assertThat(client.nextText()).isEqualTo("two");
-            // The registry keeps what it shows (the principal's name), not the snapshot.
-            List<String> names = app.getBean(ConnectionRegistry.class).connections().stream()
-                    .map(OpenConnection::principal).toList();
-            assertThat(names).containsExactly("tracked");
+            // The registry keeps what it shows (the principal's name, the peer), not the snapshot;
+            // the peer's address is the Conn's own object, not a copy of it.
+            List<OpenConnection> open = List.copyOf(app.getBean(ConnectionRegistry.class).connections());
+            assertThat(open).hasSize(1);
+            assertThat(open.get(0).principal()).isEqualTo("tracked");
+            assertThat(open.get(0).remoteAddress()).isNotNull().isSameAs(open.get(0).conn().remoteAddr());
         } finally {
             client.close();
         }
