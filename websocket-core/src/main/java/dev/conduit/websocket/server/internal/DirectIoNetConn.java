@@ -98,6 +98,51 @@ final class DirectIoNetConn extends ContainerNetConn {
         }
     }
 
+    /**
+     * Frames written together go straight to the channel in gathering writes of up to
+     * {@value ContainerNetConn#WRITE_CHUNK} bytes (a larger frame alone, as {@link #write(byte[], int, int)}
+     * writes it); what the socket does not take, and every frame after it, goes to the container.
+     */
+    @Override
+    public void writeFrames(byte[][] frames, int count) throws IOException {
+        int i = 0;
+        while (i < count) {
+            int bytes = frames[i].length;
+            if (containerHoldsOutput || bytes > WRITE_CHUNK || Thread.currentThread().isInterrupted()) {
+                write(frames[i], 0, bytes);
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < count && bytes + frames[end].length <= WRITE_CHUNK) {
+                bytes += frames[end].length;
+                end++;
+            }
+            ensureOpen();
+            if (writeTimedOut) {
+                throw new SocketTimeoutException("write deadline passed");
+            }
+            long millis = Deadlines.millisLeft(writeDeadline, "write");
+            ByteBuffer[] buffers = new ByteBuffer[end - i];
+            for (int k = 0; k < buffers.length; k++) {
+                buffers[k] = ByteBuffer.wrap(frames[i + k]);
+            }
+            try {
+                direct.write(buffers);
+            } catch (IOException e) {
+                ensureOpen();
+                throw e;
+            }
+            for (ByteBuffer rest : buffers) {
+                if (rest.hasRemaining()) {
+                    noteBlockingWrite(millis);
+                    writeThroughContainer(rest.array(), rest.position(), rest.remaining());
+                }
+            }
+            i = end;
+        }
+    }
+
     @Override
     void writeThroughContainer(byte[] b, int off, int len) throws IOException {
         containerHoldsOutput = true;

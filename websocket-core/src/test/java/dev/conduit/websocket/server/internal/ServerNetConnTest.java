@@ -220,7 +220,7 @@ class ServerNetConnTest {
 
     /** Whether the transport hands frames written together to the socket in shared gathering writes. */
     boolean gathersFrames() {
-        return expectedTransport() == ReadLoopNetConn.class;
+        return expectedTransport() == ReadLoopNetConn.class || expectedTransport() == DirectIoNetConn.class;
     }
 
     /** Frames of the given sizes, each filled with {@link #patternAt} from {@code start} on. */
@@ -294,6 +294,49 @@ class ServerNetConnTest {
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("wrote all");
             s.setSoTimeout(10_000);
             assertThat(in.read()).as("nothing after the frames (the handler returned)").isEqualTo(-1);
+        }
+    }
+
+    /**
+     * 8 MB of frames written 64 at a time while the peer does not read yet: the socket takes
+     * part of a batch, the rest waits (or goes to the container) and everything arrives in order.
+     */
+    @Test
+    void framesWrittenTogetherThatThePeerReadsLateArriveWhole() throws Exception {
+        int frames = 2048;
+        int size = 4000;
+        long total = (long) frames * size;
+        int[] sizes = new int[64];
+        java.util.Arrays.fill(sizes, size);
+        scenario = net -> {
+            try {
+                for (int i = 0; i < frames; i += 64) {
+                    net.writeFrames(patternFrames((long) i * size, sizes), 64);
+                    net.flush();
+                }
+                events.add("wrote " + total);
+            } catch (IOException e) {
+                events.add(e);
+            }
+        };
+        try (Socket s = connect()) {
+            Thread.sleep(500); // the socket buffers fill up and a write waits
+            InputStream in = s.getInputStream();
+            byte[] b = new byte[65536];
+            long got = 0;
+            long wrong = -1;
+            while (got < total) {
+                int n = in.read(b);
+                assertThat(n).as("bytes after %d", got).isPositive();
+                for (int i = 0; i < n && wrong < 0; i++) {
+                    if (b[i] != patternAt(got + i)) {
+                        wrong = got + i;
+                    }
+                }
+                got += n;
+            }
+            assertThat(wrong).as("first wrong byte").isEqualTo(-1);
+            assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("wrote " + total);
         }
     }
 
