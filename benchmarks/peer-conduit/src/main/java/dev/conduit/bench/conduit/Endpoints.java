@@ -58,7 +58,8 @@ public class Endpoints {
      * Every message received goes to every connection of this endpoint (the sender included)
      * through the starter's {@link Hub}, as the example app's chat does: one
      * {@code PreparedMessage} per broadcast, written to each connection by that connection's
-     * sender (a virtual thread on Java 21+), which drains whatever has queued up meanwhile.
+     * sender (a virtual thread on Java 21+), which writes whatever has queued up meanwhile
+     * together (up to 64 messages in one system call).
      */
     @WebSocketEndpoint("/broadcast")
     public void broadcast(Conn conn) throws IOException {
