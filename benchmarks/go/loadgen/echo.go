@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // runEcho is the closed-loop echo: each connection sends a message, waits for it to come back and
@@ -26,12 +29,13 @@ func runEcho(o options) (record, error) {
 	for i, c := range conns {
 		hs[i] = &samples{}
 		wg.Add(1)
-		go func(h *samples, c interface {
-			WriteMessage(int, []byte) error
-			ReadMessage() (int, []byte, error)
-		}) {
+		go func(h *samples, c *websocket.Conn) {
 			defer wg.Done()
 			p := payload(o.size, 'x')
+			// One buffer per connection, a byte longer than the message: the echo is read into it
+			// (gorilla's ReadMessage grows a new slice per message, client work that would cap
+			// the large-message figures before the server does).
+			buf := make([]byte, o.size+1)
 			for !stop.Load() {
 				start := time.Now()
 				if err := c.WriteMessage(mt, p); err != nil {
@@ -40,7 +44,7 @@ func runEcho(o options) (record, error) {
 					}
 					return
 				}
-				t, m, err := c.ReadMessage()
+				t, n, err := readInto(c, buf)
 				rtt := time.Since(start)
 				if err != nil {
 					if !stop.Load() {
@@ -48,8 +52,8 @@ func runEcho(o options) (record, error) {
 					}
 					return
 				}
-				if t != mt || len(m) != o.size {
-					errs <- fmt.Errorf("echo came back as type %d, %d bytes", t, len(m))
+				if t != mt || n != o.size {
+					errs <- fmt.Errorf("echo came back as type %d, %d bytes", t, n)
 					return
 				}
 				if measuring.Load() {
@@ -118,4 +122,26 @@ func perCpu(n int64, cpu float64) float64 {
 		return 0
 	}
 	return float64(n) / cpu
+}
+
+// readInto reads the next message into buf: its type and length, or an error when it does not fit.
+func readInto(c *websocket.Conn, buf []byte) (int, int, error) {
+	t, r, err := c.NextReader()
+	if err != nil {
+		return 0, 0, err
+	}
+	n := 0
+	for {
+		k, err := r.Read(buf[n:])
+		n += k
+		if err == io.EOF {
+			return t, n, nil
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		if n == len(buf) {
+			return 0, 0, fmt.Errorf("a message longer than %d bytes", len(buf)-1)
+		}
+	}
 }
