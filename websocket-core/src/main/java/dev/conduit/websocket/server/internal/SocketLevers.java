@@ -145,10 +145,12 @@ interface SocketLevers {
      * @return the levers, {@link #none()} if the container is not known
      */
     static SocketLevers of(WebConnection connection, Object input) {
-        SocketLevers levers = TomcatSocketLevers.of(input);
-        if (levers == null) {
-            levers = UndertowSocketLevers.of(connection);
+        TomcatSocketLevers tomcat = TomcatSocketLevers.of(input);
+        if (tomcat != null) {
+            TomcatUpgradeInfo.joinGroup(connection, tomcat.socketWrapper());
+            return tomcat;
         }
+        SocketLevers levers = UndertowSocketLevers.of(connection);
         return levers != null ? levers : none();
     }
 

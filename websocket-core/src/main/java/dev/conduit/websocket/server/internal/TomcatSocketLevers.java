@@ -162,6 +162,11 @@ final class TomcatSocketLevers implements SocketLevers {
         }
     }
 
+    /** @return the connection's {@code SocketWrapperBase} */
+    Object socketWrapper() {
+        return socketWrapper;
+    }
+
     @Override
     public boolean supportsTimeouts() {
         return true;
