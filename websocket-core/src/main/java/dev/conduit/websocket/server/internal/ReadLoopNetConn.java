@@ -335,16 +335,8 @@ final class ReadLoopNetConn implements ServerNetConn {
                 i++;
                 continue;
             }
-            int end = i + 1;
-            while (end < count && bytes + frames[end].length <= WRITE_CHUNK) {
-                bytes += frames[end].length;
-                end++;
-            }
-            ByteBuffer[] buffers = new ByteBuffer[end - i];
-            for (int k = 0; k < buffers.length; k++) {
-                buffers[k] = ByteBuffer.wrap(frames[i + k]);
-            }
-            writeFully(buffers);
+            int end = FrameBatches.end(frames, i, count, WRITE_CHUNK);
+            writeFully(FrameBatches.wrap(frames, i, end));
             i = end;
         }
     }
