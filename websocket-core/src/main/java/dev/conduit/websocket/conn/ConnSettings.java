@@ -26,6 +26,7 @@ public final class ConnSettings {
 
     /** How long an automatic control frame (pong, close reply) may take to go out, as gorilla's writeWait for pongs. */
     public static final Duration DEFAULT_CONTROL_TIMEOUT = Duration.ofSeconds(1);
+    private static final byte[] NO_BYTES = new byte[0];
 
     boolean server;
     String subprotocol = "";
@@ -33,7 +34,6 @@ public final class ConnSettings {
     int writeBufferSize = DEFAULT_BUFFER_SIZE;
     BufferPool writeBufferPool;
     JsonCodec jsonCodec;
-    private static final byte[] NO_BYTES = new byte[0];
     byte[] bufferedInput = NO_BYTES;
     ConnListener listener = ConnListener.NONE;
     long readLimit;

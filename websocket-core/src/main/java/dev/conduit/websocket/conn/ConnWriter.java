@@ -113,18 +113,25 @@ final class ConnWriter {
             return;
         }
         closeOwnOpenWriter();
-        if (compresses(type, message.length())) {
-            writePreparedCompressed(message);
-            return;
-        }
-        if (client) {
+        if (!client) {
+            byte[] wire = sharedServerFrame(message);
+            if (wire != null) {
+                writeWireMessage(type, wire, message.length());
+                return;
+            }
+        } else if (!compresses(type, message.length())) {
             // A client frame needs a fresh mask per connection (gorilla shares one): frame it here.
             byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
             writeSingleFrameMessage(false, type, raw, message.length());
             return;
+        } else if (compression.sendsStandaloneMessages()) {
+            writeSingleFrameMessage(true, type, standalonePayload(message), message.length());
+            return;
         }
-        byte[] wire = message.encoding(PreparedKey.SERVER_PLAIN, d -> serverFrame(false, type, d));
-        writeWireMessage(type, wire, message.length());
+        // Compressed with context takeover: the bytes depend on this connection's history, so the
+        // message is compressed here like any other.
+        byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
+        writeMessage(type, raw, 0, raw.length);
     }
 
     /**
@@ -160,7 +167,12 @@ final class ConnWriter {
         writeWireMessages(messages, from, wires, count);
     }
 
-    /** @return the server frame of a data message that is the same for every connection, or null */
+    /**
+     * The server frame of a data message when it is the same for every connection, encoded once
+     * and kept with the message: uncompressed, or compressed without context takeover on our side
+     * (the compressed bytes then depend only on the payload and the level). With context takeover
+     * they depend on this connection's history: null.
+     */
     private byte[] sharedServerFrame(PreparedMessage message) {
         int type = message.messageType();
         if (isControlType(type)) {
@@ -172,9 +184,14 @@ final class ConnWriter {
         if (!compression.sendsStandaloneMessages()) {
             return null;
         }
+        byte[] z = standalonePayload(message);
+        return message.encoding(new CompressedServerFrameKey(compression.level()), d -> serverFrame(true, type, z));
+    }
+
+    /** The payload compressed without context takeover, made once per level and kept with the message. */
+    private byte[] standalonePayload(PreparedMessage message) {
         int level = compression.level();
-        byte[] z = message.encoding(new CompressedPayloadKey(level), d -> ConnCompression.compressStandalone(d, level));
-        return message.encoding(new CompressedServerFrameKey(level), d -> serverFrame(true, type, z));
+        return message.encoding(new CompressedPayloadKey(level), d -> ConnCompression.compressStandalone(d, level));
     }
 
     /** Server frames encoded once, for {@code messages} from {@code from} on, written together. */
@@ -221,29 +238,6 @@ final class ConnWriter {
         int h = FrameEncoder.writeHeader(frame, 0, true, rsv1, type, payload.length, false, 0);
         System.arraycopy(payload, 0, frame, h, payload.length);
         return frame;
-    }
-
-    /**
-     * A compressed PreparedMessage. Without context takeover on our side the compressed bytes
-     * depend only on the payload and the level, so they are made once per level and shared (and,
-     * on the server, the whole frame). With context takeover they depend on this connection's
-     * history: the message is compressed here like any other.
-     */
-    private void writePreparedCompressed(PreparedMessage message) throws IOException {
-        int type = message.messageType();
-        byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
-        if (!compression.sendsStandaloneMessages()) {
-            writeMessage(type, raw, 0, raw.length);
-            return;
-        }
-        int level = compression.level();
-        byte[] z = message.encoding(new CompressedPayloadKey(level), d -> ConnCompression.compressStandalone(d, level));
-        if (client) {
-            writeSingleFrameMessage(true, type, z, message.length());
-            return;
-        }
-        byte[] wire = message.encoding(new CompressedServerFrameKey(level), d -> serverFrame(true, type, z));
-        writeWireMessage(type, wire, message.length());
     }
 
     OutputStream nextWriter(int messageType) throws IOException {

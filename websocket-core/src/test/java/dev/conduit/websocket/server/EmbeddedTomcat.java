@@ -1,6 +1,9 @@
 package dev.conduit.websocket.server;
 
+import dev.conduit.websocket.Message;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
@@ -11,12 +14,35 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /** Embedded Tomcat on 127.0.0.1 and a random port, serving one servlet at {@code /ws}. */
 public final class EmbeddedTomcat implements TestServer {
     private final Tomcat tomcat = new Tomcat();
     private final Path baseDir;
+
+    /**
+     * @return a servlet whose upgraded connections echo every message with {@code upgrader}, and
+     *         count {@code handlerEnded} down when their handler ends
+     */
+    public static HttpServlet echo(Upgrader upgrader, CountDownLatch handlerEnded) {
+        return new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                upgrader.upgrade(req, resp, null, conn -> {
+                    try {
+                        while (true) {
+                            Message m = conn.readMessage();
+                            conn.writeMessage(m.messageType(), m.data());
+                        }
+                    } finally {
+                        handlerEnded.countDown();
+                    }
+                });
+            }
+        };
+    }
 
     public EmbeddedTomcat(HttpServlet servlet) {
         this(servlet, 200);

@@ -1,9 +1,6 @@
 package dev.conduit.websocket.server;
 
-import dev.conduit.websocket.Message;
 import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.apache.coyote.AbstractProtocol;
 import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.NioEndpoint;
@@ -11,7 +8,6 @@ import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -40,21 +36,7 @@ class TakenChannelRecycleTest {
     }
     final CountDownLatch handlerEnded = new CountDownLatch(1);
 
-    final HttpServlet echo = new HttpServlet() {
-        @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            upgrader.upgrade(req, resp, null, conn -> {
-                try {
-                    while (true) {
-                        Message m = conn.readMessage();
-                        conn.writeMessage(m.messageType(), m.data());
-                    }
-                } finally {
-                    handlerEnded.countDown();
-                }
-            });
-        }
-    };
+    final HttpServlet echo = EmbeddedTomcat.echo(upgrader, handlerEnded);
 
     @Test
     void aChannelTomcatRecyclesWhileItsWebSocketRunsStillServesTheNextConnection() throws Exception {

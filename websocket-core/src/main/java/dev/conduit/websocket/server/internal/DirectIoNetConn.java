@@ -114,11 +114,7 @@ final class DirectIoNetConn extends ContainerNetConn {
                 continue;
             }
             int end = FrameBatches.end(frames, i, count, WRITE_CHUNK);
-            ensureOpen();
-            if (writeTimedOut) {
-                throw new SocketTimeoutException("write deadline passed");
-            }
-            long millis = Deadlines.millisLeft(writeDeadline, "write");
+            long millis = startDirectWrite();
             ByteBuffer[] buffers = FrameBatches.wrap(frames, i, end);
             try {
                 direct.write(buffers);
@@ -143,6 +139,20 @@ final class DirectIoNetConn extends ContainerNetConn {
     }
 
     /**
+     * Checks that a direct write may start.
+     *
+     * @return the milliseconds left before the write deadline, or -1 for none
+     * @throws SocketTimeoutException when a write timed out before or the deadline has passed
+     */
+    private long startDirectWrite() throws IOException {
+        ensureOpen();
+        if (writeTimedOut) {
+            throw new SocketTimeoutException("write deadline passed");
+        }
+        return Deadlines.millisLeft(writeDeadline, "write");
+    }
+
+    /**
      * Writes the header (if any) and the payload straight to the channel without blocking: the
      * header with the payload's first piece in one gathering write, then piece by piece; what the
      * socket does not take goes to the container, which waits for the poller.
@@ -153,11 +163,7 @@ final class DirectIoNetConn extends ContainerNetConn {
         if (Thread.currentThread().isInterrupted()) {
             return false;
         }
-        ensureOpen();
-        if (writeTimedOut) {
-            throw new SocketTimeoutException("write deadline passed");
-        }
-        long millis = Deadlines.millisLeft(writeDeadline, "write");
+        long millis = startDirectWrite();
         ByteBuffer header = hlen > 0 ? ByteBuffer.wrap(h, hoff, hlen) : null;
         int done = 0;
         while (true) {

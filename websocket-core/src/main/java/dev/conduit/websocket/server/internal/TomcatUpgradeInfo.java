@@ -63,6 +63,19 @@ final class TomcatUpgradeInfo {
         }
     };
 
+    /** The protocol's {@code getUpgradeGroupInfo(String)}, per protocol class (looked up once, not per connection). */
+    private static final ClassValue<Method> PROTOCOL_GROUP_INFO = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> protocolClass) {
+            try {
+                return protocolClass.getMethod("getUpgradeGroupInfo", String.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "websocket: Tomcat's upgrade group not reachable from its protocol", e);
+                return null;
+            }
+        }
+    };
+
     private TomcatUpgradeInfo() {
     }
 
@@ -91,9 +104,12 @@ final class TomcatUpgradeInfo {
                 return;
             }
             Object protocol = getProtocol.invoke(handler);
+            Method getGroupInfo = PROTOCOL_GROUP_INFO.get(protocol.getClass());
+            if (getGroupInfo == null) {
+                return;
+            }
             Object token = h.getUpgradeToken().invoke(connection);
-            Object group = protocol.getClass().getMethod("getUpgradeGroupInfo", String.class)
-                    .invoke(protocol, (String) h.tokenProtocol().invoke(token));
+            Object group = getGroupInfo.invoke(protocol, (String) h.tokenProtocol().invoke(token));
             if (group != null) {
                 h.setGroup().invoke(info, group);
             }

@@ -1,12 +1,9 @@
 package dev.conduit.websocket.server.internal;
 
-import dev.conduit.websocket.Message;
 import dev.conduit.websocket.server.EmbeddedTomcat;
 import dev.conduit.websocket.server.JdkClient;
 import dev.conduit.websocket.server.Upgrader;
 import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.apache.coyote.AbstractProtocol;
 import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.NioChannel;
@@ -16,7 +13,6 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,21 +31,7 @@ class IdleTakenConnectionBuffersTest {
     final Upgrader upgrader = Upgrader.builder().build();
     final CountDownLatch handlerEnded = new CountDownLatch(1);
 
-    final HttpServlet echo = new HttpServlet() {
-        @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            upgrader.upgrade(req, resp, null, conn -> {
-                try {
-                    while (true) {
-                        Message m = conn.readMessage();
-                        conn.writeMessage(m.messageType(), m.data());
-                    }
-                } finally {
-                    handlerEnded.countDown();
-                }
-            });
-        }
-    };
+    final HttpServlet echo = EmbeddedTomcat.echo(upgrader, handlerEnded);
 
     @AfterEach
     void closeUpgrader() {

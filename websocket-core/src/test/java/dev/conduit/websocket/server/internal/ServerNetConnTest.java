@@ -277,20 +277,7 @@ class ServerNetConnTest {
                 assertThat(events.poll(10, TimeUnit.SECONDS)).asString().startsWith("small frames calls");
             }
             InputStream in = s.getInputStream();
-            byte[] b = new byte[65536];
-            long got = 0;
-            long wrong = -1;
-            while (got < total) {
-                int n = in.read(b, 0, (int) Math.min(b.length, total - got));
-                assertThat(n).as("bytes after %d", got).isPositive();
-                for (int i = 0; i < n && wrong < 0; i++) {
-                    if (b[i] != patternAt(got + i)) {
-                        wrong = got + i;
-                    }
-                }
-                got += n;
-            }
-            assertThat(wrong).as("first wrong byte").isEqualTo(-1);
+            assertPatternArrives(in, total);
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("wrote all");
             s.setSoTimeout(10_000);
             assertThat(in.read()).as("nothing after the frames (the handler returned)").isEqualTo(-1);
@@ -321,21 +308,7 @@ class ServerNetConnTest {
         };
         try (Socket s = connect()) {
             Thread.sleep(500); // the socket buffers fill up and a write waits
-            InputStream in = s.getInputStream();
-            byte[] b = new byte[65536];
-            long got = 0;
-            long wrong = -1;
-            while (got < total) {
-                int n = in.read(b);
-                assertThat(n).as("bytes after %d", got).isPositive();
-                for (int i = 0; i < n && wrong < 0; i++) {
-                    if (b[i] != patternAt(got + i)) {
-                        wrong = got + i;
-                    }
-                }
-                got += n;
-            }
-            assertThat(wrong).as("first wrong byte").isEqualTo(-1);
+            assertPatternArrives(s.getInputStream(), total);
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("wrote " + total);
         }
     }
@@ -573,6 +546,24 @@ class ServerNetConnTest {
         }
     }
 
+    /** Reads {@code total} bytes from the peer's side and asserts each is {@link #patternAt} its position. */
+    static void assertPatternArrives(InputStream in, long total) throws IOException {
+        byte[] b = new byte[65536];
+        long got = 0;
+        long wrong = -1;
+        while (got < total) {
+            int n = in.read(b, 0, (int) Math.min(b.length, total - got));
+            assertThat(n).as("bytes after %d", got).isPositive();
+            for (int i = 0; i < n && wrong < 0; i++) {
+                if (b[i] != patternAt(got + i)) {
+                    wrong = got + i;
+                }
+            }
+            got += n;
+        }
+        assertThat(wrong).as("first wrong byte").isEqualTo(-1);
+    }
+
     static byte patternAt(long i) {
         return (byte) (i * 31 + (i >>> 11));
     }
@@ -645,21 +636,7 @@ class ServerNetConnTest {
         };
         try (Socket s = connect()) {
             Thread.sleep(500); // the socket buffers fill up and the write waits
-            InputStream in = s.getInputStream();
-            byte[] b = new byte[65536];
-            long got = 0;
-            long wrong = -1;
-            while (got < total) {
-                int n = in.read(b);
-                assertThat(n).as("bytes after %d", got).isPositive();
-                for (int i = 0; i < n && wrong < 0; i++) {
-                    if (b[i] != patternAt(got + i)) {
-                        wrong = got + i;
-                    }
-                }
-                got += n;
-            }
-            assertThat(wrong).as("first wrong byte").isEqualTo(-1);
+            assertPatternArrives(s.getInputStream(), total);
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo("wrote " + total);
         }
     }

@@ -1,18 +1,14 @@
 package dev.conduit.websocket.server.internal;
 
-import dev.conduit.websocket.Message;
 import dev.conduit.websocket.server.EmbeddedTomcat;
 import dev.conduit.websocket.server.JdkClient;
 import dev.conduit.websocket.server.Upgrader;
 import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.apache.coyote.http11.upgrade.UpgradeGroupInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.Set;
@@ -31,21 +27,7 @@ class TomcatUpgradeInfoTest {
     final Upgrader upgrader = Upgrader.builder().build();
     final CountDownLatch handlersEnded = new CountDownLatch(CONNECTIONS);
 
-    final HttpServlet echo = new HttpServlet() {
-        @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            upgrader.upgrade(req, resp, null, conn -> {
-                try {
-                    while (true) {
-                        Message m = conn.readMessage();
-                        conn.writeMessage(m.messageType(), m.data());
-                    }
-                } finally {
-                    handlersEnded.countDown();
-                }
-            });
-        }
-    };
+    final HttpServlet echo = EmbeddedTomcat.echo(upgrader, handlersEnded);
 
     @AfterEach
     void closeUpgrader() {
