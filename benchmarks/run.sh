@@ -25,11 +25,11 @@ PROFILE=0
 
 if ((QUICK)); then
   JMH_JDKS="25"; JMH_ARGS=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
-  ECHO_REPEATS=1; ECHO_WARMUP=2; ECHO_SECONDS=4; BC_RECEIVERS=200; BC_WARMUP=1; BC_ROUNDS=2; IDLE_COUNTS=1000,2000
+  ECHO_REPEATS=1; ECHO_WARMUP=2; ECHO_SECONDS=4; BC_RECEIVERS=200; BC_WARMUP=1; BC_ROUNDS=2; IDLE_COUNTS=1000,2000; IDLE_WARMUP=2000
   RATE_WARMUP=1; RATE_SECONDS=4
 else
   JMH_JDKS="17 25"; JMH_ARGS=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
-  ECHO_REPEATS=3; ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000
+  ECHO_REPEATS=3; ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000; IDLE_WARMUP=20000
   RATE_WARMUP=2; RATE_SECONDS=10
 fi
 SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty gorilla floor-vt-25"}
@@ -196,6 +196,10 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
     if runs idle && [[ $s != gorilla && $s != floor-* ]]; then   # the idle load reads a JVM's heap; the floor has no idle figure
       next_server "$s"
       load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS"
+      # Again on a fresh process that has first served IDLE_WARMUP short connections (JIT-compiled
+      # code parks in smaller frames): the figure of a server that has been up a while.
+      next_server "$s"
+      load idle --url "ws://127.0.0.1:$port/echo" --label "$s" --counts "$IDLE_COUNTS" --warmup-connections "$IDLE_WARMUP"
     fi
     if runs echo; then
       next_server "$s"
