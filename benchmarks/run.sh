@@ -26,11 +26,11 @@ PROFILE=0
 if ((QUICK)); then
   JMH_JDKS="25"; JMH_ARGS=(-f 1 -wi 1 -i 2 -w 1s -r 1s)
   ECHO_REPEATS=1; ECHO_WARMUP=2; ECHO_SECONDS=4; BC_RECEIVERS=200; BC_WARMUP=1; BC_ROUNDS=2; IDLE_COUNTS=1000,2000; IDLE_WARMUP=2000
-  RATE_WARMUP=1; RATE_SECONDS=4
+  RATE_WARMUP=1; RATE_SECONDS=4; RATE_REPEATS=1
 else
   JMH_JDKS="17 25"; JMH_ARGS=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
   ECHO_REPEATS=3; ECHO_WARMUP=5; ECHO_SECONDS=10; BC_RECEIVERS=1000; BC_WARMUP=2; BC_ROUNDS=3; IDLE_COUNTS=5000,10000; IDLE_WARMUP=20000
-  RATE_WARMUP=2; RATE_SECONDS=10
+  RATE_WARMUP=2; RATE_SECONDS=10; RATE_REPEATS=3
 fi
 SERVERS=${SERVERS:-"conduit-25 conduit-17 spring netty gorilla floor-vt-25"}
 LOADS=${LOADS:-"idle echo broadcast rate"}
@@ -226,9 +226,13 @@ if [[ ${SKIP_LOAD:-0} != 1 ]]; then
         for shape in "${RATE_SHAPES[@]}"; do
           read -r conns rate <<< "$shape"
           next_server "$s"
-          quiet
-          load_go rate --url "ws://127.0.0.1:$port/echo" --label "$s" --connections "$conns" --rate "$rate" \
-            --size 64 --type text --warmup "$RATE_WARMUP" --seconds "$RATE_SECONDS"
+          # Latency percentiles move between runs more than throughput does: the report gives the
+          # median of RATE_REPEATS measurements on the same process.
+          for _ in $(seq "$RATE_REPEATS"); do
+            quiet
+            load_go rate --url "ws://127.0.0.1:$port/echo" --label "$s" --connections "$conns" --rate "$rate" \
+              --size 64 --type text --warmup "$RATE_WARMUP" --seconds "$RATE_SECONDS"
+          done
         done
       fi
     fi
