@@ -4,23 +4,13 @@ import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.HandshakeException;
 import dev.conduit.websocket.JsonCodec;
-import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.compression.MessageDeflater;
-import dev.conduit.websocket.compression.PerMessageDeflateConfig;
-import dev.conduit.websocket.conn.ConnSettings;
-import dev.conduit.websocket.handshake.HandshakeRequest;
 import dev.conduit.websocket.handshake.OriginRules;
 import dev.conduit.websocket.handshake.ServerHandshake;
 import dev.conduit.websocket.handshake.SubprotocolSelector;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,22 +63,20 @@ import java.util.function.Predicate;
  * {@code upgrade} throws the {@link HandshakeException} so the caller knows.
  */
 public final class Upgrader implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Upgrader.class.getName());
-
     /** The settings: a private copy of the builder's, its transport the one in use. */
-    private final Builder s;
-    private final OriginRules originRules;
+    private final UpgraderSettings s;
+    private final ServletUpgrade upgrades;
     /** Whether the transport was created here (then {@link #close()} closes it). */
     private final boolean ownsTransport;
 
     private Upgrader(Builder b) {
-        this.s = new Builder(b);
-        this.ownsTransport = b.serverTransport == null;
+        this.s = new UpgraderSettings(b.s);
+        this.ownsTransport = b.s.serverTransport == null;
         if (ownsTransport) {
-            s.serverTransport = ServerTransport.create(b.transport, b.readLoops);
+            s.serverTransport = ServerTransport.create(b.s.transport, b.s.readLoops);
         }
         s.transport = s.serverTransport.mode();
-        this.originRules = OriginRules.sameOriginOr(s.allowedOriginPatterns);
+        this.upgrades = new ServletUpgrade(s);
     }
 
     /** @return a builder with gorilla's defaults */
@@ -101,7 +89,7 @@ public final class Upgrader implements AutoCloseable {
      *         this upgrader's {@link ServerTransport} (closing this upgrader stops it)
      */
     public Builder toBuilder() {
-        return new Builder(s);
+        return new Builder(new UpgraderSettings(s));
     }
 
     /**
@@ -127,55 +115,7 @@ public final class Upgrader implements AutoCloseable {
     public void upgrade(HttpServletRequest request, HttpServletResponse response,
                         Map<String, List<String>> responseHeaders, ConnHandler handler) throws HandshakeException {
         Objects.requireNonNull(handler, "handler");
-        HandshakeRequest view = new ServletHandshakeRequest(request);
-        ServerHandshake.Accepted accepted;
-        try {
-            accepted = handshake(request).accept(view, responseHeaders);
-        } catch (HandshakeException e) {
-            throw refuse(request, response, e);
-        }
-        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-        for (Map.Entry<String, List<String>> h : accepted.headers().entrySet()) {
-            boolean first = true;
-            for (String value : h.getValue()) {
-                if (first) {
-                    response.setHeader(h.getKey(), value);
-                    first = false;
-                } else {
-                    response.addHeader(h.getKey(), value);
-                }
-            }
-        }
-        WebSocketUpgradeHandler upgradeHandler;
-        try {
-            upgradeHandler = request.upgrade(WebSocketUpgradeHandler.class);
-        } catch (ServletException | IOException | RuntimeException e) {
-            // Jetty 12.0 answers "Not implemented"; a request that cannot be upgraded (HTTP/2) also lands here.
-            HandshakeException refused = new HandshakeException(500,
-                    "the Servlet container cannot upgrade this request: " + e);
-            refused.initCause(e);
-            if (!response.isCommitted()) {
-                response.reset(); // drop the 101 and its headers set above
-            }
-            throw refuse(request, response, refused);
-        }
-        ConnSettings settings = ConnSettings.server()
-                .subprotocol(accepted.subprotocol())
-                .readBufferSize(s.readBufferSize)
-                .writeBufferSize(s.writeBufferSize)
-                .writeBufferPool(s.writeBufferPool)
-                .jsonCodec(s.jsonCodec)
-                .listener(s.listener)
-                .readLimit(s.readLimit)
-                .controlTimeout(s.controlTimeout)
-                .compression(accepted.compression())
-                .compressionLevel(s.compressionLevel)
-                .compressionMinSize(s.compressionMinSize);
-        upgradeHandler.prepare(new WebSocketUpgradeHandler.Pending(handler, settings, s.listener, s.handlerErrorHandler,
-                address(request.getLocalAddr(), request.getLocalPort()),
-                address(request.getRemoteAddr(), request.getRemotePort()),
-                s.handshakeTimeout == null ? 0 : System.nanoTime() + s.handshakeTimeout.toNanos(), s.closeTimeout,
-                s.serverTransport));
+        upgrades.upgrade(request, response, responseHeaders, handler);
     }
 
     /** @return the transport serving this upgrader's connections (shared with its variants) */
@@ -275,118 +215,16 @@ public final class Upgrader implements AutoCloseable {
         return s.listener;
     }
 
-    private ServerHandshake handshake(HttpServletRequest request) {
-        Predicate<HandshakeRequest> origin;
-        String rule;
-        if (s.checkOrigin != null) {
-            origin = r -> s.checkOrigin.test(request);
-            rule = "Upgrader.checkOrigin";
-        } else {
-            origin = originRules::allows;
-            rule = originRules.toString();
-        }
-        return new ServerHandshake(s.subprotocols, s.subprotocolSelector, origin, rule,
-                new PerMessageDeflateConfig(s.enableCompression, s.serverNoContextTakeover, s.clientNoContextTakeover));
-    }
-
-    private HandshakeException refuse(HttpServletRequest request, HttpServletResponse response, HandshakeException e) {
-        // The one log line of a refusal (callers such as the starter do not log it again). A 403 names
-        // the origin as well as the rule, so an operator can tell a misconfigured allow-list from an attack.
-        LOG.log(System.Logger.Level.DEBUG, () -> "websocket upgrade of " + printable(request.getRequestURI())
-                + " from " + request.getRemoteAddr() + " refused with " + e.status() + ": " + e.getMessage()
-                + (e.status() == 403 ? " (Origin: '" + printable(request.getHeader("Origin")) + "')" : ""));
-        // Before the answer is written, so that whoever sees the refusal also sees it counted.
-        s.listener.handshakeFailed(e.status(), e);
-        try {
-            s.errorHandler.handle(request, response, e);
-        } catch (IOException | RuntimeException writeFailure) {
-            e.addSuppressed(writeFailure);
-        }
-        return e;
-    }
-
-    /** A request value in a log line: control characters escaped, so a client cannot forge log lines. */
-    private static String printable(String value) {
-        if (value == null) {
-            return "<none>";
-        }
-        StringBuilder b = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\x%02x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
-    private static SocketAddress address(String ip, int port) {
-        if (ip == null) {
-            return null;
-        }
-        try {
-            // An IP literal: parsed, no name lookup.
-            return new InetSocketAddress(InetAddress.getByName(ip), port);
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            return InetSocketAddress.createUnresolved(ip, Math.max(port, 0));
-        }
-    }
-
     /** Builds an {@link Upgrader}; every setting is optional. */
     public static final class Builder {
-        private Duration handshakeTimeout;
-        private int readBufferSize;
-        private int writeBufferSize;
-        private BufferPool writeBufferPool;
-        private List<String> subprotocols = List.of();
-        private SubprotocolSelector subprotocolSelector = SubprotocolSelector.CLIENT_PREFERENCE;
-        private HandshakeErrorHandler errorHandler = HandshakeErrorHandler.PLAIN_TEXT;
-        private HandlerErrorHandler handlerErrorHandler = HandlerErrorHandler.NONE;
-        private Predicate<HttpServletRequest> checkOrigin;
-        private List<String> allowedOriginPatterns = List.of();
-        private boolean enableCompression;
-        private boolean serverNoContextTakeover;
-        private boolean clientNoContextTakeover;
-        private int compressionLevel = MessageDeflater.DEFAULT_LEVEL;
-        private int compressionMinSize = ConnCompression.DEFAULT_MIN_SIZE;
-        private JsonCodec jsonCodec;
-        private ConnListener listener = ConnListener.NONE;
-        private long readLimit;
-        private Duration controlTimeout = ConnSettings.DEFAULT_CONTROL_TIMEOUT;
-        private Duration closeTimeout = Duration.ofSeconds(1);
-        private Transport transport = Transport.AUTO;
-        private int readLoops;
-        private ServerTransport serverTransport;
+        private final UpgraderSettings s;
 
         private Builder() {
+            this(new UpgraderSettings());
         }
 
-        private Builder(Builder b) {
-            this.handshakeTimeout = b.handshakeTimeout;
-            this.readBufferSize = b.readBufferSize;
-            this.writeBufferSize = b.writeBufferSize;
-            this.writeBufferPool = b.writeBufferPool;
-            this.subprotocols = List.copyOf(b.subprotocols);
-            this.subprotocolSelector = b.subprotocolSelector;
-            this.errorHandler = b.errorHandler;
-            this.handlerErrorHandler = b.handlerErrorHandler;
-            this.checkOrigin = b.checkOrigin;
-            this.allowedOriginPatterns = List.copyOf(b.allowedOriginPatterns);
-            this.enableCompression = b.enableCompression;
-            this.serverNoContextTakeover = b.serverNoContextTakeover;
-            this.clientNoContextTakeover = b.clientNoContextTakeover;
-            this.compressionLevel = b.compressionLevel;
-            this.compressionMinSize = b.compressionMinSize;
-            this.jsonCodec = b.jsonCodec;
-            this.listener = b.listener;
-            this.readLimit = b.readLimit;
-            this.controlTimeout = b.controlTimeout;
-            this.closeTimeout = b.closeTimeout;
-            this.transport = b.transport;
-            this.readLoops = b.readLoops;
-            this.serverTransport = b.serverTransport;
+        private Builder(UpgraderSettings settings) {
+            this.s = settings;
         }
 
         /**
@@ -399,7 +237,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder transport(Transport transport) {
-            this.transport = Objects.requireNonNull(transport, "transport");
+            s.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
@@ -414,7 +252,7 @@ public final class Upgrader implements AutoCloseable {
             if (loops < 0) {
                 throw new IllegalArgumentException("loops must be 0 (default) or more: " + loops);
             }
-            this.readLoops = loops;
+            s.readLoops = loops;
             return this;
         }
 
@@ -426,7 +264,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder serverTransport(ServerTransport transport) {
-            this.serverTransport = transport;
+            s.serverTransport = transport;
             return this;
         }
 
@@ -440,7 +278,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder handshakeTimeout(Duration timeout) {
-            this.handshakeTimeout = timeout;
+            s.handshakeTimeout = timeout;
             return this;
         }
 
@@ -451,7 +289,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder readBufferSize(int size) {
-            this.readBufferSize = size;
+            s.readBufferSize = size;
             return this;
         }
 
@@ -461,7 +299,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder writeBufferSize(int size) {
-            this.writeBufferSize = size;
+            s.writeBufferSize = size;
             return this;
         }
 
@@ -471,7 +309,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder writeBufferPool(BufferPool pool) {
-            this.writeBufferPool = pool;
+            s.writeBufferPool = pool;
             return this;
         }
 
@@ -491,7 +329,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder subprotocols(List<String> protocols) {
-            this.subprotocols = List.copyOf(protocols);
+            s.subprotocols = List.copyOf(protocols);
             return this;
         }
 
@@ -501,7 +339,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder subprotocolSelector(SubprotocolSelector selector) {
-            this.subprotocolSelector = Objects.requireNonNull(selector, "selector");
+            s.subprotocolSelector = Objects.requireNonNull(selector, "selector");
             return this;
         }
 
@@ -512,7 +350,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder errorHandler(HandshakeErrorHandler handler) {
-            this.errorHandler = Objects.requireNonNull(handler, "handler");
+            s.errorHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
@@ -521,7 +359,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder handlerErrorHandler(HandlerErrorHandler handler) {
-            this.handlerErrorHandler = Objects.requireNonNull(handler, "handler");
+            s.handlerErrorHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
@@ -533,7 +371,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder checkOrigin(Predicate<HttpServletRequest> check) {
-            this.checkOrigin = check;
+            s.checkOrigin = check;
             return this;
         }
 
@@ -554,7 +392,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder allowedOriginPatterns(List<String> patterns) {
-            this.allowedOriginPatterns = List.copyOf(patterns);
+            s.allowedOriginPatterns = List.copyOf(patterns);
             return this;
         }
 
@@ -569,7 +407,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder enableCompression(boolean enable) {
-            this.enableCompression = enable;
+            s.enableCompression = enable;
             return this;
         }
 
@@ -585,8 +423,8 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder compressionNoContextTakeover(boolean server, boolean client) {
-            this.serverNoContextTakeover = server;
-            this.clientNoContextTakeover = client;
+            s.serverNoContextTakeover = server;
+            s.clientNoContextTakeover = client;
             return this;
         }
 
@@ -598,7 +436,7 @@ public final class Upgrader implements AutoCloseable {
          */
         public Builder compressionLevel(int level) {
             MessageDeflater.checkLevel(level);
-            this.compressionLevel = level;
+            s.compressionLevel = level;
             return this;
         }
 
@@ -608,7 +446,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder compressionMinSize(int bytes) {
-            this.compressionMinSize = MessageDeflater.checkMinSize(bytes);
+            s.compressionMinSize = MessageDeflater.checkMinSize(bytes);
             return this;
         }
 
@@ -617,7 +455,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder jsonCodec(JsonCodec codec) {
-            this.jsonCodec = codec;
+            s.jsonCodec = codec;
             return this;
         }
 
@@ -626,7 +464,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder listener(ConnListener listener) {
-            this.listener = listener == null ? ConnListener.NONE : listener;
+            s.listener = listener == null ? ConnListener.NONE : listener;
             return this;
         }
 
@@ -635,7 +473,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder readLimit(long limit) {
-            this.readLimit = limit;
+            s.readLimit = limit;
             return this;
         }
 
@@ -648,10 +486,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder controlTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("websocket: the control frame timeout must be positive, was " + timeout);
-            }
-            this.controlTimeout = timeout;
+            s.controlTimeout = UpgraderSettings.positive(timeout, "control frame timeout");
             return this;
         }
 
@@ -663,10 +498,7 @@ public final class Upgrader implements AutoCloseable {
          * @return this
          */
         public Builder closeTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("websocket: the close timeout must be positive, was " + timeout);
-            }
-            this.closeTimeout = timeout;
+            s.closeTimeout = UpgraderSettings.positive(timeout, "close timeout");
             return this;
         }
 
