@@ -1,6 +1,5 @@
 package dev.conduit.websocket.conn;
 
-import dev.conduit.websocket.BufferPool;
 import dev.conduit.websocket.CloseSentException;
 import dev.conduit.websocket.ConnListener;
 import dev.conduit.websocket.NetConn;
@@ -11,44 +10,34 @@ import dev.conduit.websocket.compression.ConnCompression;
 import dev.conduit.websocket.compression.MessageDeflater;
 import dev.conduit.websocket.frame.FrameEncoder;
 import dev.conduit.websocket.frame.Opcode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The message layer of a connection's write side. Two locks make concurrent writers safe without
- * corrupting the stream: the message lock here (a semaphore, since a streamed message may be
+ * corrupting the stream: the {@link MessageLock} (a semaphore, since a streamed message may be
  * finished by another thread than the one that began it) keeps data messages whole, and the frame
  * lock of {@link FrameWriter} serialises single frames, so control frames can pass between the
  * fragments of a streamed message. Neither is a monitor: a virtual thread blocked in a write never
  * pins its carrier.
  * <p>
- * The write buffer ({@link #messageBuffer}) is allocated only when a message needs it (a message
- * stream, or a client's masked frame larger than {@link FrameWriter#SMALL_FRAME_SIZE}): a server
- * that answers with {@code writeMessage} or broadcasts prepared messages never holds one, so its
- * idle connections do not keep 4 KiB each.
+ * The write buffer ({@link MessageLock#buffer()}) is allocated only when a message needs it (a
+ * message stream, or a client's masked frame larger than {@link FrameWriter#SMALL_FRAME_SIZE}): a
+ * server that answers with {@code writeMessage} or broadcasts prepared messages never holds one,
+ * so its idle connections do not keep 4 KiB each.
  */
 final class ConnWriter {
     private final FrameWriter frames;
     private final boolean client;
     private final int bufferSize;
-    private final BufferPool pool;
     private final ConnListener listener;
     private final Duration controlTimeout;
 
-    private final Semaphore messageLock = new Semaphore(1, true);
-    private volatile Thread messageOwner;
+    private final MessageLock messageLock;
     private StreamWriter openWriter;
-
-    /** Guarded by the message lock; allocated by {@link #messageBuffer()}. */
-    private byte[] messageBuffer;
     /** permessage-deflate, or null when not negotiated; its compressor is used under the message lock. */
     private ConnCompression compression;
 
@@ -56,7 +45,7 @@ final class ConnWriter {
         this.frames = new FrameWriter(net, client, settings, listener, closes);
         this.client = client;
         this.bufferSize = settings.writeBufferSize;
-        this.pool = settings.writeBufferPool;
+        this.messageLock = new MessageLock(settings.writeBufferSize, settings.writeBufferPool);
         this.listener = listener;
         this.controlTimeout = settings.controlTimeout;
     }
@@ -114,23 +103,23 @@ final class ConnWriter {
         }
         closeOwnOpenWriter();
         if (!client) {
-            byte[] wire = sharedServerFrame(message);
+            byte[] wire = PreparedFrames.sharedServerFrame(message, compression);
             if (wire != null) {
                 writeWireMessage(type, wire, message.length());
                 return;
             }
         } else if (!compresses(type, message.length())) {
             // A client frame needs a fresh mask per connection (gorilla shares one): frame it here.
-            byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
-            writeSingleFrameMessage(false, type, raw, message.length());
+            writeSingleFrameMessage(false, type, PreparedFrames.raw(message), message.length());
             return;
         } else if (compression.sendsStandaloneMessages()) {
-            writeSingleFrameMessage(true, type, standalonePayload(message), message.length());
+            writeSingleFrameMessage(true, type, PreparedFrames.standalonePayload(message, compression.level()),
+                    message.length());
             return;
         }
         // Compressed with context takeover: the bytes depend on this connection's history, so the
         // message is compressed here like any other.
-        byte[] raw = message.encoding(PreparedKey.RAW, d -> d);
+        byte[] raw = PreparedFrames.raw(message);
         writeMessage(type, raw, 0, raw.length);
     }
 
@@ -154,7 +143,7 @@ final class ConnWriter {
         int count = 0;
         for (int i = 0; i < n; i++) {
             PreparedMessage m = messages.get(i);
-            byte[] wire = sharedServerFrame(m);
+            byte[] wire = isControlType(m.messageType()) ? null : PreparedFrames.sharedServerFrame(m, compression);
             if (wire != null) {
                 wires[count++] = wire;
                 continue;
@@ -165,33 +154,6 @@ final class ConnWriter {
             writePrepared(m);
         }
         writeWireMessages(messages, from, wires, count);
-    }
-
-    /**
-     * The server frame of a data message when it is the same for every connection, encoded once
-     * and kept with the message: uncompressed, or compressed without context takeover on our side
-     * (the compressed bytes then depend only on the payload and the level). With context takeover
-     * they depend on this connection's history: null.
-     */
-    private byte[] sharedServerFrame(PreparedMessage message) {
-        int type = message.messageType();
-        if (isControlType(type)) {
-            return null;
-        }
-        if (!compresses(type, message.length())) {
-            return message.encoding(PreparedKey.SERVER_PLAIN, d -> serverFrame(false, type, d));
-        }
-        if (!compression.sendsStandaloneMessages()) {
-            return null;
-        }
-        byte[] z = standalonePayload(message);
-        return message.encoding(new CompressedServerFrameKey(compression.level()), d -> serverFrame(true, type, z));
-    }
-
-    /** The payload compressed without context takeover, made once per level and kept with the message. */
-    private byte[] standalonePayload(PreparedMessage message) {
-        int level = compression.level();
-        return message.encoding(new CompressedPayloadKey(level), d -> ConnCompression.compressStandalone(d, level));
     }
 
     /** Server frames encoded once, for {@code messages} from {@code from} on, written together. */
@@ -233,17 +195,10 @@ final class ConnWriter {
         }
     }
 
-    private static byte[] serverFrame(boolean rsv1, int type, byte[] payload) {
-        byte[] frame = new byte[FrameEncoder.headerSize(payload.length, false) + payload.length];
-        int h = FrameEncoder.writeHeader(frame, 0, true, rsv1, type, payload.length, false, 0);
-        System.arraycopy(payload, 0, frame, h, payload.length);
-        return frame;
-    }
-
     OutputStream nextWriter(int messageType) throws IOException {
         closeOwnOpenWriter();
         if (isControlType(messageType)) {
-            return new ControlWriter(messageType);
+            return new ControlWriter(this, messageType);
         }
         checkDataType(messageType);
         checkWritable();
@@ -262,7 +217,7 @@ final class ConnWriter {
 
     private void closeOwnOpenWriter() {
         StreamWriter w = openWriter;
-        if (w != null && messageOwner == Thread.currentThread()) {
+        if (w != null && messageLock.heldByCurrentThread()) {
             try {
                 w.close();
             } catch (IOException ignored) {
@@ -273,38 +228,16 @@ final class ConnWriter {
 
     private void acquireMessage() throws IOException {
         checkWritable();
-        Instant deadline = frames.writeDeadline();
-        try {
-            if (deadline == null) {
-                messageLock.acquire();
-            } else if (!messageLock.tryAcquire(FrameWriter.nanosUntil(deadline), TimeUnit.NANOSECONDS)) {
-                throw new SocketTimeoutException("websocket: write timeout waiting for another message to finish");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("websocket: interrupted waiting to write");
-        }
-        messageOwner = Thread.currentThread();
+        messageLock.acquire(frames.writeDeadline());
     }
 
-    /** The write buffer, allocated (or taken from the pool) on first use; the caller holds the message lock. */
+    /** The write buffer ({@link MessageLock#buffer()}); the caller holds the message lock. */
     private byte[] messageBuffer() {
-        byte[] buf = messageBuffer;
-        if (buf == null) {
-            byte[] b = pool != null ? pool.get(bufferSize + FrameEncoder.MAX_HEADER_SIZE) : null;
-            buf = b != null ? b : new byte[bufferSize + FrameEncoder.MAX_HEADER_SIZE];
-            messageBuffer = buf;
-        }
-        return buf;
+        return messageLock.buffer();
     }
 
     private void releaseMessage() {
         openWriter = null;
-        messageOwner = null;
-        if (pool != null && messageBuffer != null) {
-            pool.put(messageBuffer);
-            messageBuffer = null;
-        }
         messageLock.release();
     }
 
@@ -386,19 +319,6 @@ final class ConnWriter {
     private static String truncate(String reason) {
         // Protocol error reasons are ASCII; 123 bytes is what fits beside the code.
         return reason.length() <= 123 ? reason : reason.substring(0, 123);
-    }
-
-    /** Keys of the wire forms a connection asks a PreparedMessage for. */
-    enum PreparedKey {
-        RAW, SERVER_PLAIN
-    }
-
-    /** A PreparedMessage's payload compressed on its own at one level (client and server). */
-    record CompressedPayloadKey(int level) {
-    }
-
-    /** A PreparedMessage's whole compressed server frame at one level. */
-    record CompressedServerFrameKey(int level) {
     }
 
     // ---- streams -------------------------------------------------------------------------
@@ -514,42 +434,6 @@ final class ConnWriter {
                     deflater.abortMessage();
                 }
                 releaseMessage();
-            }
-        }
-    }
-
-    /** The stream of {@code nextWriter} for control messages: collects at most 125 bytes. */
-    private final class ControlWriter extends OutputStream {
-        private final int messageType;
-        private final ByteArrayOutputStream payload = new ByteArrayOutputStream(125);
-        private boolean closed;
-
-        ControlWriter(int messageType) {
-            this.messageType = messageType;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (closed) {
-                throw new WebSocketException("websocket: write closed");
-            }
-            if (payload.size() + len > 125) {
-                closed = true;
-                throw new IllegalArgumentException("websocket: invalid control frame: payload over 125 bytes");
-            }
-            payload.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!closed) {
-                closed = true;
-                writeControl(messageType, payload.toByteArray(), null);
             }
         }
     }
