@@ -18,6 +18,9 @@ import dev.conduit.websocket.server.internal.TransportRuntime;
  *   <li>A failure at any step of a takeover costs at most that connection and turns the takeover
  *       off for the rest of the JVM's life (one WARN names the Tomcat version and the step); later
  *       connections use the container's streams. {@link #status()} tells.</li>
+ *   <li>A takeover that finds Tomcat's poller late (a machine too busy to run it within 10 s)
+ *       leaves its connection on the container's streams and stays on; the first such connection
+ *       logs one WARN and {@link Status#lateTakeovers()} counts them.</li>
  * </ul>
  */
 public final class ServerTransport implements AutoCloseable {
@@ -60,8 +63,12 @@ public final class ServerTransport implements AutoCloseable {
      * @param tomcatVersion Tomcat's version, or {@code null} when Tomcat is not on the class path
      * @param reason why the container's streams are used, or {@code null} when the takeover is
      * @param turnedOff the failure that turned the takeover off for this JVM, or {@code null}
+     * @param lateTakeovers connections of this transport whose takeover found Tomcat's poller late
+     *                      (a busy machine) and that use the container's streams instead; the
+     *                      takeover stays on for the next ones
      */
-    public record Status(Transport configured, Transport inUse, String tomcatVersion, String reason, String turnedOff) {
+    public record Status(Transport configured, Transport inUse, String tomcatVersion, String reason, String turnedOff,
+                         long lateTakeovers) {
     }
 
     /** @return what this transport does now */
@@ -69,7 +76,7 @@ public final class ServerTransport implements AutoCloseable {
         String version = TransportRuntime.tomcatVersion();
         String reason = runtime.containerReason(version);
         return new Status(runtime.mode(), reason == null ? Transport.TAKEOVER : Transport.CONTAINER, version, reason,
-                TransportRuntime.turnedOff());
+                TransportRuntime.turnedOff(), runtime.lateTakeovers());
     }
 
     /**

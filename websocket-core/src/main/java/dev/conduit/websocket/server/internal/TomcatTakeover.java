@@ -120,7 +120,7 @@ final class TomcatTakeover {
             if (!ROUND_SEEN.get()) {
                 TransportRuntime.takeoverFailed(step, version, e); // never seen to work: Tomcat behaves otherwise
             } else {
-                TransportRuntime.takeoverLate(version, e); // a busy machine: this connection stays with Tomcat
+                transport.takeoverLate(version, e); // a busy machine: this connection stays with Tomcat
             }
             return null;
         } catch (IOException e) {

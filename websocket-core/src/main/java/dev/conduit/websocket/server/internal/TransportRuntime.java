@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What is behind a {@link ServerTransport}: the takeover's gate (the configured choice, the
@@ -26,6 +27,7 @@ public final class TransportRuntime implements AutoCloseable {
     private final int readLoops;
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicBoolean announced = new AtomicBoolean();
+    private final LongAdder lateTakeovers = new LongAdder();
     // Guarded by "this"; started on first use.
     private ReadLoop[] loops;
     private TomcatPollerWatch pollerWatch;
@@ -129,9 +131,11 @@ public final class TransportRuntime implements AutoCloseable {
 
     /**
      * A takeover found Tomcat's poller late (a busy machine) and left its connection with Tomcat's
-     * streams; the takeover stays on. The first such connection logs one WARN, later ones DEBUG.
+     * streams; the takeover stays on. Counted ({@link #lateTakeovers()}); the first such connection
+     * in the JVM logs one WARN, later ones DEBUG.
      */
-    static void takeoverLate(String tomcatVersion, Throwable cause) {
+    void takeoverLate(String tomcatVersion, Throwable cause) {
+        lateTakeovers.increment();
         String what = "websocket: " + cause.getMessage() + " (Tomcat " + tomcatVersion + "); the connection uses"
                 + " Tomcat's streams and the takeover stays on for the next ones";
         if (LATE_WARNED.compareAndSet(false, true)) {
@@ -139,6 +143,11 @@ public final class TransportRuntime implements AutoCloseable {
         } else {
             LOG.log(System.Logger.Level.DEBUG, what);
         }
+    }
+
+    /** @return the connections of this transport that a late Tomcat poller left on Tomcat's streams */
+    public long lateTakeovers() {
+        return lateTakeovers.sum();
     }
 
     /** @return why the takeover was turned off for this JVM, or null */

@@ -5,6 +5,7 @@ import dev.conduit.websocket.server.RawHttp;
 import dev.conduit.websocket.server.Upgrader;
 
 import dev.conduit.websocket.Message;
+import dev.conduit.websocket.conn.WebSocketConn;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,13 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ramp of {@code ManyConnectionsTest} opens them a hundred at a time.) The takeover's wait for
  * Tomcat's poller is cut from 10 s to 1 ms, which this burst exceeds on two cores as a busier
  * machine exceeds 10 s: a takeover that finds the poller late leaves its connection with
- * Tomcat's streams.
+ * Tomcat's streams, and the transport's status counts it.
  */
 class SimultaneousTakeoversTest {
     static final int CONNECTIONS = 1000;
 
     final Upgrader upgrader = Upgrader.builder().build();
     final AtomicInteger started = new AtomicInteger();
+    final AtomicInteger onContainerStreams = new AtomicInteger();
     final ConcurrentLinkedQueue<String> endings = new ConcurrentLinkedQueue<>();
 
     @AfterEach
@@ -50,6 +52,9 @@ class SimultaneousTakeoversTest {
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             upgrader.upgrade(req, resp, null, conn -> {
                 started.incrementAndGet();
+                if (!(((WebSocketConn) conn).netConn() instanceof ReadLoopNetConn)) {
+                    onContainerStreams.incrementAndGet();
+                }
                 try {
                     while (true) {
                         Message m = conn.readMessage();
@@ -103,6 +108,9 @@ class SimultaneousTakeoversTest {
                 assertThat(lost).as(() -> "connections that did not echo (handlers started: " + started.get()
                         + ", ended with: " + endings + ")").isEmpty();
                 assertThat(TransportRuntime.turnedOff()).as("load does not turn the takeover off").isNull();
+                assertThat(upgrader.serverTransport().status().lateTakeovers())
+                        .as("every connection a late poller left on Tomcat's streams is counted")
+                        .isEqualTo(onContainerStreams.get());
             } finally {
                 for (Socket s : sockets) {
                     s.close();

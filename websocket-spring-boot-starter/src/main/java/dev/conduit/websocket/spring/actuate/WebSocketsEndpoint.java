@@ -91,13 +91,15 @@ public class WebSocketsEndpoint {
      * @param reason why the container's streams are used, or {@code null}
      * @param turnedOff whether a failure turned the takeover off for this JVM
      * @param turnedOffBecause the failure (step, Tomcat version, error), or {@code null}
+     * @param lateTakeovers connections a late Tomcat poller (a busy machine) left on the container's
+     *                      streams while the takeover stays on
      */
     public record TransportDescriptor(String configured, String inUse, String tomcatVersion, String reason,
-            boolean turnedOff, String turnedOffBecause) {
+            boolean turnedOff, String turnedOffBecause, long lateTakeovers) {
         static TransportDescriptor of(ServerTransport.Status s) {
             return new TransportDescriptor(s.configured().name().toLowerCase(Locale.ROOT),
                     s.inUse().name().toLowerCase(Locale.ROOT), s.tomcatVersion(), s.reason(), s.turnedOff() != null,
-                    s.turnedOff());
+                    s.turnedOff(), s.lateTakeovers());
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * What the {@code websockets} health contributor reports: {@code UP} while upgrades are accepted,
  * {@code OUT_OF_SERVICE} while the connections are drained at shutdown; as details, the open
- * connections against the limit, the transport in use and, when the hub relays through Redis,
+ * connections against the limit, the transport in use (with the connections a late Tomcat poller
+ * left on the container's streams, when there are any) and, when the hub relays through Redis,
  * the relay's losses and backlog. A full server stays {@code UP}: refusing beyond the limit is
  * the limit working. Redis's own reachability is Boot's {@code redis} indicator's to report.
  */
@@ -45,6 +46,9 @@ public final class WebSocketsHealth {
             details.put("transport", status.inUse().name().toLowerCase(java.util.Locale.ROOT));
             if (status.turnedOff() != null) {
                 details.put("takeoverTurnedOff", status.turnedOff());
+            }
+            if (status.lateTakeovers() > 0) {
+                details.put("lateTakeovers", status.lateTakeovers());
             }
         }
         if (relay != null) {

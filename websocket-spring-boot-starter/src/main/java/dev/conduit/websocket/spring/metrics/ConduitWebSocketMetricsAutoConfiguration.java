@@ -1,5 +1,6 @@
 package dev.conduit.websocket.spring.metrics;
 
+import dev.conduit.websocket.server.ServerTransport;
 import dev.conduit.websocket.spring.autoconfigure.ConduitWebSocketAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,8 +12,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Micrometer meters ({@code websocket.server.*}, see {@link WebSocketMeters}) for every
- * {@code @WebSocketEndpoint}, when the application has a {@link MeterRegistry} (for example from
- * Spring Boot Actuator). Off with {@code conduit.websocket.metrics.enabled=false}.
+ * {@code @WebSocketEndpoint}, and the server transport's ({@link TransportMeters}), when the
+ * application has a {@link MeterRegistry} (for example from Spring Boot Actuator). Off with
+ * {@code conduit.websocket.metrics.enabled=false}.
  *
  * <p>Ordered after Boot's {@code CompositeMeterRegistryAutoConfiguration}, named by string with its
  * Boot 3.5 and Boot 4.0 class names (it moved), so that the registry bean exists when
@@ -34,5 +36,17 @@ public class ConduitWebSocketMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     public EndpointMetrics conduitWebSocketEndpointMetrics(MeterRegistry registry) {
         return new EndpointMetrics(registry);
+    }
+
+    /**
+     * @param registry the application's meter registry
+     * @param transport the server transport
+     * @return the transport's meter, registered
+     */
+    @Bean
+    @ConditionalOnBean(ServerTransport.class)
+    @ConditionalOnMissingBean
+    public TransportMeters conduitWebSocketTransportMeters(MeterRegistry registry, ServerTransport transport) {
+        return new TransportMeters(registry, transport);
     }
 }

@@ -12,6 +12,7 @@ import dev.conduit.websocket.Conn;
 import dev.conduit.websocket.Message;
 import dev.conduit.websocket.WebSocket;
 import dev.conduit.websocket.client.Dialer;
+import dev.conduit.websocket.server.ServerTransport;
 import dev.conduit.websocket.spring.endpoint.ConnectionRegistry;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -328,6 +329,18 @@ class WebSocketMetricsIntegrationTests {
             }
         }
         assertThat(counted).containsExactlyInAnyOrder(Arrays.stream(kinds).map(k -> k + "=1.0").toArray(String[]::new));
+    }
+
+    /**
+     * The transport's count of connections a late Tomcat poller left on the container's streams is a
+     * meter and a field of the Actuator endpoint, both read from the transport's status (the count
+     * itself is proven under load by the core's SimultaneousTakeoversTest).
+     */
+    @Test
+    void lateTakeoversAreAMeterAndInTheEndpoint() throws Exception {
+        long late = app.getBean(ServerTransport.class).status().lateTakeovers();
+        assertThat(registry.get(TransportMeters.LATE_TAKEOVERS).functionCounter().count()).isEqualTo((double) late);
+        assertThat(websockets().get("transport").get("lateTakeovers").asLong()).isEqualTo(late);
     }
 
     private static JsonNode websockets() throws Exception {
