@@ -6,6 +6,8 @@ import dev.conduit.websocket.Message;
 import dev.conduit.websocket.WebSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.concurrent.Semaphore;
  * difference divided by the count. The connections are opened cumulatively (5,000, then 5,000 more).
  * <p>
  * With {@code warmup} &gt; 0 the server first serves that many short connections (open, one echo,
- * close; {@value #PARALLEL} at a time), as the other loads warm up before they measure: a fresh
+ * closing handshake; {@value #PARALLEL} at a time), as the other loads warm up before they measure: a fresh
  * JVM runs its first connections' code interpreted, and a thread parked in interpreted frames keeps
  * them (a parked virtual thread's stack is on the heap). {@value #PARALLEL} at a time bounds what
  * the container may cache of the closed connections (Tomcat keeps closed connections' channels
@@ -28,7 +30,13 @@ import java.util.concurrent.Semaphore;
 final class IdleLoad {
     private static final int PARALLEL = 64;
 
-    List<ObjectNode> run(URI url, int[] counts, int warmup, ServerProcess server, String label) throws Exception {
+    /**
+     * @param histograms where to write the server's class histograms with no connection and at each
+     *                   count ({@code LABEL-SCENARIO.txt}, {@code LABEL-idle[-warm]-0.txt}), or null;
+     *                   {@code benchmarks/memory/histogram-diff.py} turns two into bytes per connection
+     */
+    List<ObjectNode> run(URI url, int[] counts, int warmup, ServerProcess server, String label, Path histograms)
+            throws Exception {
         if (warmup > 0) {
             churn(url, warmup);
             Thread.sleep(3000); // the server finishes closing them
@@ -38,6 +46,7 @@ final class IdleLoad {
         List<Conn> conns = new ArrayList<>();
         long heap0 = server.heapAfterGc();
         long rss0 = server.rssBytes();
+        histogram(server, histograms, label + "-" + scenario + "0");
         try {
             for (int count : counts) {
                 conns.addAll(Clients.dial(url, count - conns.size(), PARALLEL));
@@ -45,6 +54,7 @@ final class IdleLoad {
                 Thread.sleep(3000);
                 long heap = server.heapAfterGc();
                 long rss = server.rssBytes();
+                histogram(server, histograms, label + "-" + scenario + count);
                 ObjectNode r = Results.record(label, scenario + count);
                 r.put("connections", count);
                 r.put("warmupConnections", warmup);
@@ -61,6 +71,13 @@ final class IdleLoad {
             Clients.closeAll(conns);
         }
         return out;
+    }
+
+    private static void histogram(ServerProcess server, Path dir, String name) throws Exception {
+        if (dir != null) {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(name + ".txt"), server.classHistogram());
+        }
     }
 
     /** Opens {@code total} connections, {@value #PARALLEL} at a time, each echoing one message before it closes. */

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * broadcast --url ws://127.0.0.1:P/broadcast --pid PID --jcmd JCMD --label L --results F
  *           --receivers 1000 --messages 100 --size 64 --warmup-rounds 2 --rounds 3
  * idle      --url ws://127.0.0.1:P/echo --pid PID --jcmd JCMD --label L --results F --counts 5000,10000
- *           [--warmup-connections 20000]
+ *           [--warmup-connections 20000] [--histograms DIR]
  * report    --results F --jmh-dir D --chart PNG --markdown MD [--splice BENCHMARKS.md]
  * </pre>
  */
@@ -51,7 +51,9 @@ public final class Main {
             }
             case "idle" -> {
                 int[] counts = Arrays.stream(a.get("counts").split(",")).mapToInt(Integer::parseInt).toArray();
-                new IdleLoad().run(url, counts, a.integer("warmup-connections", 0), server, label);
+                String histograms = a.get("histograms", null);
+                new IdleLoad().run(url, counts, a.integer("warmup-connections", 0), server, label,
+                        histograms == null ? null : Path.of(histograms));
             }
             default -> throw new IllegalArgumentException("unknown command " + argv[0]);
         }

@@ -55,6 +55,11 @@ final class ServerProcess {
         return Long.parseLong(m.group(1)) * 1024;
     }
 
+    /** @return the live objects by class after a full GC (jcmd GC.class_histogram) */
+    String classHistogram() throws IOException, InterruptedException {
+        return run("GC.class_histogram");
+    }
+
     private String run(String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
