@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
@@ -25,20 +26,7 @@ final class Clients {
 
     /** Dials {@code count} connections, at most {@code parallel} handshakes at a time. */
     static List<Conn> dial(URI url, int count, int parallel) throws Exception {
-        Semaphore permits = new Semaphore(parallel);
-        List<Future<Conn>> pending = new ArrayList<>(count);
-        try (Threads ex = Threads.perTask()) {
-            for (int i = 0; i < count; i++) {
-                pending.add(ex.submit(() -> {
-                    permits.acquire();
-                    try {
-                        return DIALER.dial(url);
-                    } finally {
-                        permits.release();
-                    }
-                }));
-            }
-        }
+        List<Future<Conn>> pending = run(count, parallel, () -> DIALER.dial(url));
         List<Conn> conns = new ArrayList<>(count);
         Exception first = null;
         for (Future<Conn> f : pending) {
@@ -55,6 +43,30 @@ final class Clients {
             throw new IOException((count - conns.size()) + " of " + count + " dials to " + url + " failed", first);
         }
         return conns;
+    }
+
+    /**
+     * Runs {@code task} {@code count} times, each on a thread of its own, at most {@code parallel} at
+     * a time.
+     *
+     * @return their outcomes, all complete
+     */
+    static <T> List<Future<T>> run(int count, int parallel, Callable<T> task) throws InterruptedException {
+        Semaphore permits = new Semaphore(parallel);
+        List<Future<T>> done = new ArrayList<>(count);
+        try (Threads ex = Threads.perTask()) {
+            for (int i = 0; i < count; i++) {
+                done.add(ex.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return task.call();
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+        }
+        return done;
     }
 
     static void closeAll(List<Conn> conns) {

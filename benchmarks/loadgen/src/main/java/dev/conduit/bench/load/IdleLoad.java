@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
  * Idle connections: heap (after a full GC) and RSS of the server before any connection and with
@@ -83,26 +82,17 @@ final class IdleLoad {
     /** Opens {@code total} connections, {@value #PARALLEL} at a time, each echoing one message before it closes. */
     private static void churn(URI url, int total) throws Exception {
         byte[] hello = "warm".getBytes(StandardCharsets.UTF_8);
-        Semaphore permits = new Semaphore(PARALLEL);
-        List<Future<Void>> done = new ArrayList<>(total);
-        try (Threads ex = Threads.perTask()) {
-            for (int i = 0; i < total; i++) {
-                done.add(ex.submit(() -> {
-                    permits.acquire();
-                    try (Conn c = Clients.DIALER.dial(url)) {
-                        c.writeMessage(WebSocket.TEXT_MESSAGE, hello);
-                        Message echo = c.readMessage();
-                        if (echo.data().length != hello.length) {
-                            throw new IllegalStateException("warm-up echo came back with " + echo.data().length + " bytes");
-                        }
-                        c.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", Duration.ofSeconds(10)); // as a polite client does
-                        return null;
-                    } finally {
-                        permits.release();
-                    }
-                }));
+        List<Future<Void>> done = Clients.run(total, PARALLEL, () -> {
+            try (Conn c = Clients.DIALER.dial(url)) {
+                c.writeMessage(WebSocket.TEXT_MESSAGE, hello);
+                Message echo = c.readMessage();
+                if (echo.data().length != hello.length) {
+                    throw new IllegalStateException("warm-up echo came back with " + echo.data().length + " bytes");
+                }
+                c.close(WebSocket.CLOSE_NORMAL_CLOSURE, "", Duration.ofSeconds(10)); // as a polite client does
+                return null;
             }
-        }
+        });
         for (Future<Void> f : done) {
             f.get(); // a failed warm-up fails the load: its figures would not be warm
         }

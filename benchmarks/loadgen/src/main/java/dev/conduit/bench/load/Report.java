@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -160,13 +161,10 @@ final class Report {
 
     /** The idle scenarios by count: those of a fresh server ({@code idle-N}) first, then those after a warm-up ({@code idle-warm-N}). */
     private List<String> idleScenarios() {
-        TreeMap<Integer, String> idle = new TreeMap<>();
-        load.values().forEach(m -> m.keySet().stream().filter(k -> k.startsWith("idle-")).forEach(k -> {
-            boolean warm = k.startsWith(WARM_IDLE);
-            int n = Integer.parseInt(k.substring(warm ? WARM_IDLE.length() : "idle-".length()));
-            idle.put(warm ? Integer.MAX_VALUE / 2 + n : n, k);
-        }));
-        return new ArrayList<>(idle.values());
+        return load.values().stream().flatMap(m -> m.keySet().stream()).filter(k -> k.startsWith("idle-")).distinct()
+                .sorted(Comparator.comparing((String k) -> k.startsWith(WARM_IDLE))
+                        .thenComparingInt(k -> Integer.parseInt(k.substring(k.lastIndexOf('-') + 1))))
+                .toList();
     }
 
     /** The last idle scenario of a fresh server ({@code warm} false) or after a warm-up, or null. */
